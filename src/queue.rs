@@ -1,0 +1,183 @@
+//! The helper's steps: copy or create a queue, set it under the name,
+//! release the helper's reference whatever happened.
+//!
+//! The steps are written against [`QueueOps`], so the same code drives
+//! DriverKit through the C++ shims in a dext and a Rust fake in the unit
+//! tests, which run under Miri.
+
+use core::pin::Pin;
+use core::ptr::{self, NonNull};
+
+use crate::bridge::ffi::{self, IODispatchQueue, IOService};
+use crate::error::{Error, Step};
+use crate::kern_return::{kIOReturnBadArgument, kIOReturnNoMemory, kIOReturnNotFound, kIOReturnSuccess, kern_return_t};
+use crate::name::QueueName;
+use crate::options::QueueOptions;
+
+/// The queue name of slot 0, DriverKit's `kIOServiceDefaultQueueName`.
+pub const DEFAULT_QUEUE_NAME: &core::ffi::CStr = c"Default";
+
+/// What the helper did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The name now refers to the object's default queue.
+    AliasedDefaultQueue,
+    /// The name now refers to a new serial queue of its own.
+    CreatedDedicatedQueue,
+    /// A queue was already set under the name and
+    /// [`QueueOptions::KEEP_EXISTING`] kept it.
+    KeptExistingQueue,
+    /// The SDK predates `kIOUserClientQueueNameExternalMethod`, so no
+    /// external method is routed to a named queue and there is nothing to set.
+    NotNeeded,
+}
+
+/// The DriverKit calls the helper makes, on one object.
+pub(crate) trait QueueOps {
+    /// `CopyDispatchQueue(name, &queue)`: the code and the queue, which the
+    /// caller owns when it is not null.
+    fn copy_dispatch_queue(&mut self, name: &core::ffi::CStr) -> (kern_return_t, *mut IODispatchQueue);
+
+    /// `SetDispatchQueue(name, queue)`.
+    fn set_dispatch_queue(&mut self, name: QueueName<'_>, queue: NonNull<IODispatchQueue>) -> kern_return_t;
+
+    /// `IODispatchQueue::Create(name, 0, 0, &queue)`.
+    fn create_dispatch_queue(&mut self, name: QueueName<'_>) -> (kern_return_t, *mut IODispatchQueue);
+
+    /// Gives up one reference the caller owns.
+    fn release_dispatch_queue(&mut self, queue: NonNull<IODispatchQueue>);
+
+    /// Logs a failure, naming the step, the queue and the code.
+    fn log_failure(&mut self, error: Error, queue_name: Option<QueueName<'_>>) {
+        log_failure(error, queue_name);
+    }
+}
+
+/// Runs the steps, then logs a failure once unless the options say not to.
+pub(crate) fn ensure<O: QueueOps>(ops: &mut O, name: QueueName<'_>, options: QueueOptions) -> Result<Outcome, Error> {
+    let result = apply(ops, name, options);
+    if let Err(error) = result {
+        if !options.contains(QueueOptions::NO_LOG) {
+            ops.log_failure(error, Some(name));
+        }
+    }
+    result
+}
+
+fn apply<O: QueueOps>(ops: &mut O, name: QueueName<'_>, options: QueueOptions) -> Result<Outcome, Error> {
+    // Keep a queue the dext already set. A failed copy, or a successful one
+    // that returns no queue, both mean the slot is empty; as below, a queue
+    // returned with an error code is not owned here.
+    if options.contains(QueueOptions::KEEP_EXISTING) {
+        let (code, existing) = ops.copy_dispatch_queue(name.as_c_str());
+        if code == kIOReturnSuccess {
+            if let Some(existing) = NonNull::new(existing) {
+                ops.release_dispatch_queue(existing);
+                return Ok(Outcome::KeptExistingQueue);
+            }
+        }
+    }
+
+    // Take a reference on the queue to install. DriverKit leaves the out
+    // parameter alone on failure, so a queue returned with an error code is
+    // not owned here and is not released. Success with no queue becomes an
+    // error of its own: kIOReturnNotFound for a missing default queue,
+    // kIOReturnNoMemory for a queue that could not be created.
+    let (queue, outcome) = if options.contains(QueueOptions::CREATE_DEDICATED) {
+        let (code, queue) = ops.create_dispatch_queue(name);
+        (owned_queue(Step::CreateQueue, code, queue, kIOReturnNoMemory)?, Outcome::CreatedDedicatedQueue)
+    } else {
+        let (code, queue) = ops.copy_dispatch_queue(DEFAULT_QUEUE_NAME);
+        (owned_queue(Step::CopyDefaultQueue, code, queue, kIOReturnNotFound)?, Outcome::AliasedDefaultQueue)
+    };
+
+    // Install it, then drop the helper's reference whatever happened: on
+    // success the object's slot holds its own reference.
+    let code = ops.set_dispatch_queue(name, queue);
+    ops.release_dispatch_queue(queue);
+    if code != kIOReturnSuccess {
+        return Err(Error::new(Step::SetQueue, code));
+    }
+    Ok(outcome)
+}
+
+fn owned_queue(
+    step: Step,
+    code: kern_return_t,
+    queue: *mut IODispatchQueue,
+    null_code: kern_return_t,
+) -> Result<NonNull<IODispatchQueue>, Error> {
+    if code != kIOReturnSuccess {
+        return Err(Error::new(step, code));
+    }
+    NonNull::new(queue).ok_or(Error::new(step, null_code))
+}
+
+/// Rejects option bits this version does not know, before any DriverKit
+/// call. The `NO_LOG` bit is honoured even among unknown bits.
+pub(crate) fn reject_options(bits: u32) -> kern_return_t {
+    let error = Error::new(Step::CheckOptions, kIOReturnBadArgument);
+    if !QueueOptions::from_bits_truncate(bits).contains(QueueOptions::NO_LOG) {
+        log_failure(error, None);
+    }
+    error.code()
+}
+
+/// Rejects a null object or an invalid queue name, before any DriverKit call.
+pub(crate) fn reject_arguments(options: QueueOptions) -> kern_return_t {
+    let error = Error::new(Step::CheckArguments, kIOReturnBadArgument);
+    if !options.contains(QueueOptions::NO_LOG) {
+        log_failure(error, None);
+    }
+    error.code()
+}
+
+/// Logs through `os_log` in the C++ shims.
+fn log_failure(error: Error, queue_name: Option<QueueName<'_>>) {
+    let queue_name = match queue_name {
+        Some(name) => name.as_ptr(),
+        None => ptr::null(),
+    };
+    // SAFETY: the step text is a static C string, and `queue_name` is null or
+    // a checked `QueueName` that outlives the call.
+    unsafe { ffi::log_failure(error.step().c_description().as_ptr(), queue_name, error.code()) };
+}
+
+/// [`QueueOps`] over DriverKit, for one service or user client.
+pub(crate) struct ServiceQueues<'a> {
+    service: Pin<&'a mut IOService>,
+}
+
+impl<'a> ServiceQueues<'a> {
+    pub(crate) fn new(service: Pin<&'a mut IOService>) -> ServiceQueues<'a> {
+        ServiceQueues { service }
+    }
+}
+
+impl QueueOps for ServiceQueues<'_> {
+    fn copy_dispatch_queue(&mut self, name: &core::ffi::CStr) -> (kern_return_t, *mut IODispatchQueue) {
+        let mut queue = ptr::null_mut();
+        // SAFETY: `name` is a C string and `queue` a writable local.
+        let code = unsafe { ffi::copy_dispatch_queue(self.service.as_mut(), name.as_ptr(), &mut queue) };
+        (code, queue)
+    }
+
+    fn set_dispatch_queue(&mut self, name: QueueName<'_>, queue: NonNull<IODispatchQueue>) -> kern_return_t {
+        // SAFETY: `name` is a checked C string; the caller holds a reference
+        // on `queue`, so it is live for the call.
+        unsafe { ffi::set_dispatch_queue(self.service.as_mut(), name.as_ptr(), queue.as_ptr()) }
+    }
+
+    fn create_dispatch_queue(&mut self, name: QueueName<'_>) -> (kern_return_t, *mut IODispatchQueue) {
+        let mut queue = ptr::null_mut();
+        // SAFETY: `name` is a checked C string and `queue` a writable local.
+        let code = unsafe { ffi::create_dispatch_queue(name.as_ptr(), &mut queue) };
+        (code, queue)
+    }
+
+    fn release_dispatch_queue(&mut self, queue: NonNull<IODispatchQueue>) {
+        // SAFETY: the caller owns this reference and does not use it again.
+        unsafe { ffi::release_dispatch_queue(queue.as_ptr()) }
+    }
+}
