@@ -16,13 +16,18 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The variables that select the SDK; a change to any of them reruns the build script.
-pub const ENVIRONMENT: [&str; 3] = ["DEXT_COMPAT_DRIVERKIT_SDK", "SDKROOT", "DEXT_COMPAT_MOCK_SDK_VERSION"];
+pub const ENVIRONMENT: [&str; 3] = [
+    "DEXT_COMPAT_DRIVERKIT_SDK",
+    "SDKROOT",
+    "DEXT_COMPAT_MOCK_SDK_VERSION",
+];
 
 /// The mock SDK a host build uses when nothing selects another.
 pub const DEFAULT_MOCK_VERSION: &str = "25";
 
 /// Where the DriverKit framework's headers sit inside an SDK.
-const FRAMEWORK_HEADERS: &str = "System/DriverKit/System/Library/Frameworks/DriverKit.framework/Headers";
+const FRAMEWORK_HEADERS: &str =
+    "System/DriverKit/System/Library/Frameworks/DriverKit.framework/Headers";
 
 /// Where the DriverKit C library headers (`os/log.h`) sit inside an SDK.
 const USR_INCLUDE: &str = "System/DriverKit/usr/include";
@@ -48,18 +53,18 @@ impl Sdk {
             if let Some(path) = env::var_os("SDKROOT").filter(|path| !path.is_empty()) {
                 return Sdk::open(PathBuf::from(path), "SDKROOT");
             }
-            if cfg!(target_os = "macos") {
-                if let Some(path) = xcrun_sdk_path() {
-                    return Sdk::open(path, "DEXT_COMPAT_DRIVERKIT_SDK");
-                }
+            if let Some(path) = cfg!(target_os = "macos").then(xcrun_sdk_path).flatten() {
+                return Sdk::open(path, "DEXT_COMPAT_DRIVERKIT_SDK");
             }
         }
         Sdk::open_mock()
     }
 
     fn open_mock() -> Result<Sdk, String> {
-        let version = env::var("DEXT_COMPAT_MOCK_SDK_VERSION").unwrap_or_else(|_| DEFAULT_MOCK_VERSION.to_owned());
-        let manifest_dir = env::var_os("CARGO_MANIFEST_DIR").ok_or("cargo did not set CARGO_MANIFEST_DIR")?;
+        let version = env::var("DEXT_COMPAT_MOCK_SDK_VERSION")
+            .unwrap_or_else(|_| DEFAULT_MOCK_VERSION.to_owned());
+        let manifest_dir =
+            env::var_os("CARGO_MANIFEST_DIR").ok_or("cargo did not set CARGO_MANIFEST_DIR")?;
         let mocks = Path::new(&manifest_dir).join("tests/mock-sdk");
         let root = mocks.join(format!("DriverKit{version}.0.sdk"));
         if !root.is_dir() {
@@ -94,7 +99,10 @@ impl Sdk {
 
         let settings_path = root.join("SDKSettings.json");
         let text = fs::read_to_string(&settings_path).map_err(|error| {
-            format!("cannot read {}: {error}; set {variable} to a complete DriverKit.sdk", settings_path.display())
+            format!(
+                "cannot read {}: {error}; set {variable} to a complete DriverKit.sdk",
+                settings_path.display()
+            )
         })?;
         let settings: serde_json::Value = serde_json::from_str(&text)
             .map_err(|error| format!("{} is not valid JSON: {error}", settings_path.display()))?;
@@ -107,10 +115,23 @@ impl Sdk {
             .split('.')
             .next()
             .and_then(|major| major.parse::<u32>().ok())
-            .ok_or_else(|| format!("{}: Version \"{version}\" is not a version number", settings_path.display()))?;
-        let is_mock = settings.get("DextCompatMockSDK").and_then(|value| value.as_bool()) == Some(true);
+            .ok_or_else(|| {
+                format!(
+                    "{}: Version \"{version}\" is not a version number",
+                    settings_path.display()
+                )
+            })?;
+        let is_mock = settings
+            .get("DextCompatMockSDK")
+            .and_then(|value| value.as_bool())
+            == Some(true);
 
-        Ok(Sdk { root, version, major, is_mock })
+        Ok(Sdk {
+            root,
+            version,
+            major,
+            is_mock,
+        })
     }
 
     /// Returns the directories to pass with `-I`.
@@ -121,11 +142,13 @@ impl Sdk {
     /// framework's `Headers`. The mocks also supply their own `os/log.h`.
     pub fn include_dirs(&self, out_dir: &Path) -> Result<Vec<PathBuf>, String> {
         let include = out_dir.join("sdk-include");
-        fs::create_dir_all(&include).map_err(|error| format!("cannot create {}: {error}", include.display()))?;
+        fs::create_dir_all(&include)
+            .map_err(|error| format!("cannot create {}: {error}", include.display()))?;
         let link = include.join("DriverKit");
         let _ = fs::remove_file(&link);
-        symlink_dir(&self.root.join(FRAMEWORK_HEADERS), &link)
-            .map_err(|error| format!("cannot link {} to the SDK headers: {error}", link.display()))?;
+        symlink_dir(&self.root.join(FRAMEWORK_HEADERS), &link).map_err(|error| {
+            format!("cannot link {} to the SDK headers: {error}", link.display())
+        })?;
 
         let mut dirs = vec![include];
         if self.is_mock {
@@ -142,7 +165,10 @@ impl Sdk {
 }
 
 fn xcrun_sdk_path() -> Option<PathBuf> {
-    let output = Command::new("xcrun").args(["--sdk", "driverkit", "--show-sdk-path"]).output().ok()?;
+    let output = Command::new("xcrun")
+        .args(["--sdk", "driverkit", "--show-sdk-path"])
+        .output()
+        .ok()?;
     let path = String::from_utf8(output.stdout).ok()?;
     (output.status.success() && !path.trim().is_empty()).then(|| PathBuf::from(path.trim()))
 }
@@ -154,7 +180,11 @@ fn mock_versions(mocks: &Path) -> Vec<String> {
         .flatten()
         .filter_map(|entry| {
             let name = entry.file_name().into_string().ok()?;
-            Some(name.strip_prefix("DriverKit")?.strip_suffix(".0.sdk")?.to_owned())
+            Some(
+                name.strip_prefix("DriverKit")?
+                    .strip_suffix(".0.sdk")?
+                    .to_owned(),
+            )
         })
         .collect();
     versions.sort();
@@ -168,5 +198,7 @@ fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
 
 #[cfg(not(unix))]
 fn symlink_dir(_target: &Path, _link: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::other("building dext-compat needs a Unix host (macOS or Linux)"))
+    Err(std::io::Error::other(
+        "building dext-compat needs a Unix host (macOS or Linux)",
+    ))
 }

@@ -10,7 +10,9 @@ use core::ptr::{self, NonNull};
 
 use crate::bridge::ffi::{self, IODispatchQueue, IOService};
 use crate::error::{Error, Step};
-use crate::kern_return::{kIOReturnBadArgument, kIOReturnNoMemory, kIOReturnNotFound, kIOReturnSuccess, kern_return_t};
+use crate::kern_return::{
+    kIOReturnBadArgument, kIOReturnNoMemory, kIOReturnNotFound, kIOReturnSuccess, kern_return_t,
+};
 use crate::name::QueueName;
 use crate::options::QueueOptions;
 
@@ -37,13 +39,23 @@ pub enum Outcome {
 pub(crate) trait QueueOps {
     /// `CopyDispatchQueue(name, &queue)`: the code and the queue, which the
     /// caller owns when it is not null.
-    fn copy_dispatch_queue(&mut self, name: &core::ffi::CStr) -> (kern_return_t, *mut IODispatchQueue);
+    fn copy_dispatch_queue(
+        &mut self,
+        name: &core::ffi::CStr,
+    ) -> (kern_return_t, *mut IODispatchQueue);
 
     /// `SetDispatchQueue(name, queue)`.
-    fn set_dispatch_queue(&mut self, name: QueueName<'_>, queue: NonNull<IODispatchQueue>) -> kern_return_t;
+    fn set_dispatch_queue(
+        &mut self,
+        name: QueueName<'_>,
+        queue: NonNull<IODispatchQueue>,
+    ) -> kern_return_t;
 
     /// `IODispatchQueue::Create(name, 0, 0, &queue)`.
-    fn create_dispatch_queue(&mut self, name: QueueName<'_>) -> (kern_return_t, *mut IODispatchQueue);
+    fn create_dispatch_queue(
+        &mut self,
+        name: QueueName<'_>,
+    ) -> (kern_return_t, *mut IODispatchQueue);
 
     /// Gives up one reference the caller owns.
     fn release_dispatch_queue(&mut self, queue: NonNull<IODispatchQueue>);
@@ -55,27 +67,35 @@ pub(crate) trait QueueOps {
 }
 
 /// Runs the steps, then logs a failure once unless the options say not to.
-pub(crate) fn ensure<O: QueueOps>(ops: &mut O, name: QueueName<'_>, options: QueueOptions) -> Result<Outcome, Error> {
+pub(crate) fn ensure<O: QueueOps>(
+    ops: &mut O,
+    name: QueueName<'_>,
+    options: QueueOptions,
+) -> Result<Outcome, Error> {
     let result = apply(ops, name, options);
-    if let Err(error) = result {
-        if !options.contains(QueueOptions::NO_LOG) {
-            ops.log_failure(error, Some(name));
-        }
+    if let Err(error) = result
+        && !options.contains(QueueOptions::NO_LOG)
+    {
+        ops.log_failure(error, Some(name));
     }
     result
 }
 
-fn apply<O: QueueOps>(ops: &mut O, name: QueueName<'_>, options: QueueOptions) -> Result<Outcome, Error> {
+fn apply<O: QueueOps>(
+    ops: &mut O,
+    name: QueueName<'_>,
+    options: QueueOptions,
+) -> Result<Outcome, Error> {
     // Keep a queue the dext already set. A failed copy, or a successful one
     // that returns no queue, both mean the slot is empty; as below, a queue
     // returned with an error code is not owned here.
     if options.contains(QueueOptions::KEEP_EXISTING) {
         let (code, existing) = ops.copy_dispatch_queue(name.as_c_str());
-        if code == kIOReturnSuccess {
-            if let Some(existing) = NonNull::new(existing) {
-                ops.release_dispatch_queue(existing);
-                return Ok(Outcome::KeptExistingQueue);
-            }
+        if code == kIOReturnSuccess
+            && let Some(existing) = NonNull::new(existing)
+        {
+            ops.release_dispatch_queue(existing);
+            return Ok(Outcome::KeptExistingQueue);
         }
     }
 
@@ -86,10 +106,16 @@ fn apply<O: QueueOps>(ops: &mut O, name: QueueName<'_>, options: QueueOptions) -
     // kIOReturnNoMemory for a queue that could not be created.
     let (queue, outcome) = if options.contains(QueueOptions::CREATE_DEDICATED) {
         let (code, queue) = ops.create_dispatch_queue(name);
-        (owned_queue(Step::CreateQueue, code, queue, kIOReturnNoMemory)?, Outcome::CreatedDedicatedQueue)
+        (
+            owned_queue(Step::CreateQueue, code, queue, kIOReturnNoMemory)?,
+            Outcome::CreatedDedicatedQueue,
+        )
     } else {
         let (code, queue) = ops.copy_dispatch_queue(DEFAULT_QUEUE_NAME);
-        (owned_queue(Step::CopyDefaultQueue, code, queue, kIOReturnNotFound)?, Outcome::AliasedDefaultQueue)
+        (
+            owned_queue(Step::CopyDefaultQueue, code, queue, kIOReturnNotFound)?,
+            Outcome::AliasedDefaultQueue,
+        )
     };
 
     // Install it, then drop the helper's reference whatever happened: on
@@ -141,7 +167,13 @@ fn log_failure(error: Error, queue_name: Option<QueueName<'_>>) {
     };
     // SAFETY: the step text is a static C string, and `queue_name` is null or
     // a checked `QueueName` that outlives the call.
-    unsafe { ffi::log_failure(error.step().c_description().as_ptr(), queue_name, error.code()) };
+    unsafe {
+        ffi::log_failure(
+            error.step().c_description().as_ptr(),
+            queue_name,
+            error.code(),
+        )
+    };
 }
 
 /// [`QueueOps`] over DriverKit, for one service or user client.
@@ -156,20 +188,31 @@ impl<'a> ServiceQueues<'a> {
 }
 
 impl QueueOps for ServiceQueues<'_> {
-    fn copy_dispatch_queue(&mut self, name: &core::ffi::CStr) -> (kern_return_t, *mut IODispatchQueue) {
+    fn copy_dispatch_queue(
+        &mut self,
+        name: &core::ffi::CStr,
+    ) -> (kern_return_t, *mut IODispatchQueue) {
         let mut queue = ptr::null_mut();
         // SAFETY: `name` is a C string and `queue` a writable local.
-        let code = unsafe { ffi::copy_dispatch_queue(self.service.as_mut(), name.as_ptr(), &mut queue) };
+        let code =
+            unsafe { ffi::copy_dispatch_queue(self.service.as_mut(), name.as_ptr(), &mut queue) };
         (code, queue)
     }
 
-    fn set_dispatch_queue(&mut self, name: QueueName<'_>, queue: NonNull<IODispatchQueue>) -> kern_return_t {
+    fn set_dispatch_queue(
+        &mut self,
+        name: QueueName<'_>,
+        queue: NonNull<IODispatchQueue>,
+    ) -> kern_return_t {
         // SAFETY: `name` is a checked C string; the caller holds a reference
         // on `queue`, so it is live for the call.
         unsafe { ffi::set_dispatch_queue(self.service.as_mut(), name.as_ptr(), queue.as_ptr()) }
     }
 
-    fn create_dispatch_queue(&mut self, name: QueueName<'_>) -> (kern_return_t, *mut IODispatchQueue) {
+    fn create_dispatch_queue(
+        &mut self,
+        name: QueueName<'_>,
+    ) -> (kern_return_t, *mut IODispatchQueue) {
         let mut queue = ptr::null_mut();
         // SAFETY: `name` is a checked C string and `queue` a writable local.
         let code = unsafe { ffi::create_dispatch_queue(name.as_ptr(), &mut queue) };
