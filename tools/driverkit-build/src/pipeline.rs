@@ -249,10 +249,17 @@ fn link_samples(
             report.with_library.file_bytes,
         );
         println!("  imports: {}", report.with_library.imports.join(" "));
-        println!(
-            "  the link fails, as required, without any of the library's own imports in the stubs: {}",
-            report.allow_list_checked.join(" ")
-        );
+        if report.allow_list_checked.is_empty() {
+            println!(
+                "  the library imports nothing with DriverKit {} headers, so no stub symbol was dropped",
+                sample_sdk.version
+            );
+        } else {
+            println!(
+                "  the link fails, as required, without any of the library's own imports in the stubs: {}",
+                report.allow_list_checked.join(" ")
+            );
+        }
         if !report.unused_stub_symbols.is_empty() {
             println!(
                 "  note: stub symbols not imported on {arch}: {}",

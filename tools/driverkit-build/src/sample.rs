@@ -108,7 +108,9 @@ impl SampleLink<'_> {
             .filter(|symbol| !without_library.imports.contains(symbol))
             .cloned()
             .collect();
-        if checked.is_empty() {
+        // SDKs before DriverKit 21 need no fix, so the library imports nothing.
+        let library_needs_imports = self.sdk.version >= Version::new(21, 0);
+        if checked.is_empty() && library_needs_imports {
             return Err(Error::Check(format!(
                 "the sample linked for {arch} imports nothing on behalf of the library, so the \
                  stubs cannot be shown to limit its imports; check that the sample calls the helper"
