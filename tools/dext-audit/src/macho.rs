@@ -218,6 +218,18 @@ fn binary_verdict(
             format!("built with SDK {sdk}, older than 21.0, so ExternalMethod has no named queue"),
         );
     }
+    let links_helper = fix_evidence.iter().any(|e| e.starts_with("links"));
+    if !has_class_info && links_helper {
+        return (
+            Verdict::Fixed,
+            Confidence::Low,
+            format!(
+                "the dext-compat helper is linked, but without a {CLASS_INFO_SEGMENT},\
+                 {CLASS_INFO_SECTION} section the user clients that should call it cannot be \
+                 listed"
+            ),
+        );
+    }
     if !has_class_info {
         return (
             Verdict::AtRisk,
@@ -237,7 +249,7 @@ fn binary_verdict(
         );
     }
     let classes = external_method_classes.join(", ");
-    if fix_evidence.iter().any(|e| e.starts_with("links")) {
+    if links_helper {
         return (
             Verdict::Fixed,
             Confidence::Medium,

@@ -223,6 +223,18 @@ fn missing_class_info_is_low_confidence() {
 }
 
 #[test]
+fn linked_helper_without_class_info_is_low_confidence() {
+    let mut build = Build::dext((20, 0), (21, 0));
+    build.class_info = None;
+    build.helper_symbol = true;
+    let report = audit_bytes(&build.bytes());
+    let arch = &report.binaries[0].architectures[0];
+    assert_eq!(arch.verdict, Verdict::Fixed);
+    assert_eq!(arch.confidence, Confidence::Low);
+    assert_eq!(report.exit_code, 0);
+}
+
+#[test]
 fn malformed_class_info_is_an_error() {
     let mut build = Build::dext((20, 0), (21, 0));
     let mut class_info = class_record("A", "IOUserClient", &[EXTERNAL_METHOD_QUEUE]);
@@ -267,9 +279,9 @@ fn dext_bundle_finds_its_executable() {
     assert_eq!(audit_path(&empty, &Options::default()).exit_code, 2);
 }
 
-/// Audits the sample dext linked by the DriverKit build when
-/// `DEXT_AUDIT_SAMPLE_MACHO` names it; the generated files above are the main
-/// coverage, because that build needs a DriverKit toolchain.
+/// Audits the sample dext's linked executable when `DEXT_AUDIT_SAMPLE_MACHO`
+/// names it. The generated files above are the main coverage, because that
+/// executable exists only after the DriverKit build has run.
 #[test]
 fn sample_macho_when_given() {
     let Some(path) = std::env::var_os("DEXT_AUDIT_SAMPLE_MACHO") else {
