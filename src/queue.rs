@@ -224,3 +224,162 @@ impl QueueOps for ServiceQueues<'_> {
         unsafe { ffi::release_dispatch_queue(queue.as_ptr()) }
     }
 }
+
+/// Pure-Rust tests of the steps against a fake runtime; they make no FFI
+/// call, so Miri can run them.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kern_return::kIOReturnError;
+
+    /// Records the calls and holds the references the helper takes.
+    #[derive(Default)]
+    struct FakeOps {
+        calls: [Option<&'static str>; 8],
+        call_count: usize,
+        /// References the helper owns right now.
+        held: i32,
+        copy_results: [Option<(kern_return_t, bool)>; 2],
+        copies: usize,
+        create_result: Option<(kern_return_t, bool)>,
+        set_result: kern_return_t,
+        logged: usize,
+    }
+
+    impl FakeOps {
+        fn record(&mut self, call: &'static str) {
+            if let Some(slot) = self.calls.get_mut(self.call_count) {
+                *slot = Some(call);
+            }
+            self.call_count += 1;
+        }
+
+        fn recorded(&self) -> &[Option<&'static str>] {
+            &self.calls[..self.call_count.min(self.calls.len())]
+        }
+
+        fn hand_out(&mut self, result: Option<(kern_return_t, bool)>) -> (kern_return_t, *mut IODispatchQueue) {
+            let (code, gives_queue) = result.unwrap_or((kIOReturnSuccess, true));
+            if code == kIOReturnSuccess && gives_queue {
+                self.held += 1;
+                (code, NonNull::dangling().as_ptr())
+            } else {
+                (code, ptr::null_mut())
+            }
+        }
+    }
+
+    impl QueueOps for FakeOps {
+        fn copy_dispatch_queue(&mut self, _name: &core::ffi::CStr) -> (kern_return_t, *mut IODispatchQueue) {
+            self.record("copy");
+            let result = self.copy_results.get(self.copies).copied().flatten();
+            self.copies += 1;
+            self.hand_out(result)
+        }
+
+        fn set_dispatch_queue(&mut self, _name: QueueName<'_>, _queue: NonNull<IODispatchQueue>) -> kern_return_t {
+            self.record("set");
+            self.set_result
+        }
+
+        fn create_dispatch_queue(&mut self, _name: QueueName<'_>) -> (kern_return_t, *mut IODispatchQueue) {
+            self.record("create");
+            let result = self.create_result;
+            self.hand_out(result)
+        }
+
+        fn release_dispatch_queue(&mut self, _queue: NonNull<IODispatchQueue>) {
+            self.record("release");
+            self.held -= 1;
+        }
+
+        fn log_failure(&mut self, _error: Error, _queue_name: Option<QueueName<'_>>) {
+            self.logged += 1;
+        }
+    }
+
+    fn name() -> QueueName<'static> {
+        QueueName::new(c"IOUserClientQueueExternalMethod").expect("a valid name")
+    }
+
+    #[test]
+    fn plain_fix_copies_sets_and_releases() {
+        let mut ops = FakeOps::default();
+
+        let result = ensure(&mut ops, name(), QueueOptions::empty());
+
+        assert_eq!(result, Ok(Outcome::AliasedDefaultQueue));
+        assert_eq!(ops.recorded(), [Some("copy"), Some("set"), Some("release")]);
+        assert_eq!(ops.held, 0);
+        assert_eq!(ops.logged, 0);
+    }
+
+    #[test]
+    fn failed_set_still_releases() {
+        let mut ops = FakeOps { set_result: kIOReturnBadArgument, ..FakeOps::default() };
+
+        let result = ensure(&mut ops, name(), QueueOptions::empty());
+
+        assert_eq!(result, Err(Error::new(Step::SetQueue, kIOReturnBadArgument)));
+        assert_eq!(ops.held, 0);
+        assert_eq!(ops.logged, 1);
+    }
+
+    #[test]
+    fn failed_copy_stops_before_set() {
+        let mut ops = FakeOps { copy_results: [Some((kIOReturnError, false)), None], ..FakeOps::default() };
+
+        let result = ensure(&mut ops, name(), QueueOptions::NO_LOG);
+
+        assert_eq!(result, Err(Error::new(Step::CopyDefaultQueue, kIOReturnError)));
+        assert_eq!(ops.recorded(), [Some("copy")]);
+        assert_eq!(ops.logged, 0);
+    }
+
+    #[test]
+    fn copy_without_queue_is_not_found() {
+        let mut ops = FakeOps { copy_results: [Some((kIOReturnSuccess, false)), None], ..FakeOps::default() };
+
+        let result = ensure(&mut ops, name(), QueueOptions::empty());
+
+        assert_eq!(result, Err(Error::new(Step::CopyDefaultQueue, kIOReturnNotFound)));
+        assert_eq!(ops.held, 0);
+    }
+
+    #[test]
+    fn create_without_queue_is_no_memory() {
+        let mut ops = FakeOps { create_result: Some((kIOReturnSuccess, false)), ..FakeOps::default() };
+
+        let result = ensure(&mut ops, name(), QueueOptions::CREATE_DEDICATED);
+
+        assert_eq!(result, Err(Error::new(Step::CreateQueue, kIOReturnNoMemory)));
+        assert_eq!(ops.recorded(), [Some("create")]);
+    }
+
+    #[test]
+    fn keep_existing_stops_at_a_set_queue() {
+        let mut ops = FakeOps::default();
+
+        let result = ensure(&mut ops, name(), QueueOptions::KEEP_EXISTING);
+
+        assert_eq!(result, Ok(Outcome::KeptExistingQueue));
+        assert_eq!(ops.recorded(), [Some("copy"), Some("release")]);
+        assert_eq!(ops.held, 0);
+    }
+
+    #[test]
+    fn keep_existing_sets_an_empty_slot() {
+        let mut ops = FakeOps { copy_results: [Some((kIOReturnNotFound, false)), None], ..FakeOps::default() };
+
+        let result = ensure(&mut ops, name(), QueueOptions::KEEP_EXISTING | QueueOptions::CREATE_DEDICATED);
+
+        assert_eq!(result, Ok(Outcome::CreatedDedicatedQueue));
+        assert_eq!(ops.recorded(), [Some("copy"), Some("create"), Some("set"), Some("release")]);
+        assert_eq!(ops.held, 0);
+    }
+
+    #[test]
+    fn error_never_reports_success() {
+        assert_eq!(Error::new(Step::SetQueue, kIOReturnSuccess).code(), kIOReturnError);
+    }
+}
