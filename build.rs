@@ -68,7 +68,10 @@ fn run() -> Result<(), String> {
         build.flag("-isysroot").flag(sysroot);
     }
     build.try_compile("dext-compat-bridge").map_err(|error| {
-        format!("compiling the C++ shims against {} failed: {error}", sdk.root.display())
+        format!(
+            "compiling the C++ shims against {} failed: {error}",
+            sdk.root.display()
+        )
     })?;
 
     // Tell dependents (the sample dext, the DriverKit build) which SDK and
@@ -76,11 +79,14 @@ fn run() -> Result<(), String> {
     let mut exported = vec![
         out_dir.join("cxxbridge/include"),
         out_dir.join("cxxbridge/crate"),
-        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").ok_or("cargo did not set CARGO_MANIFEST_DIR")?)
-            .join("include"),
+        PathBuf::from(
+            env::var_os("CARGO_MANIFEST_DIR").ok_or("cargo did not set CARGO_MANIFEST_DIR")?,
+        )
+        .join("include"),
     ];
     exported.extend(include_dirs.iter().cloned());
-    let joined = env::join_paths(&exported).map_err(|error| format!("an include path is unusable: {error}"))?;
+    let joined = env::join_paths(&exported)
+        .map_err(|error| format!("an include path is unusable: {error}"))?;
     println!("cargo::metadata=sdk_root={}", sdk.root.display());
     println!("cargo::metadata=sdk_major={}", sdk.major);
     println!("cargo::metadata=sdk_version={}", sdk.version);

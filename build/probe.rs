@@ -19,12 +19,21 @@ dext_compat_probe_queue_name = kIOUserClientQueueNameExternalMethod ;
 
 /// Returns the value of `kIOUserClientQueueNameExternalMethod`, or `None`
 /// when the SDK does not define it.
-pub fn external_method_queue_name(include_dirs: &[PathBuf], sdk: &Sdk, out_dir: &Path) -> Result<Option<String>, String> {
+pub fn external_method_queue_name(
+    include_dirs: &[PathBuf],
+    sdk: &Sdk,
+    out_dir: &Path,
+) -> Result<Option<String>, String> {
     let source = out_dir.join("probe.cpp");
-    fs::write(&source, PROBE).map_err(|error| format!("cannot write {}: {error}", source.display()))?;
+    fs::write(&source, PROBE)
+        .map_err(|error| format!("cannot write {}: {error}", source.display()))?;
 
     let mut build = cc::Build::new();
-    build.cpp(true).std("c++17").file(&source).cargo_metadata(false);
+    build
+        .cpp(true)
+        .std("c++17")
+        .file(&source)
+        .cargo_metadata(false);
     for dir in include_dirs {
         build.include(dir);
     }
@@ -58,6 +67,10 @@ pub fn external_method_queue_name(include_dirs: &[PathBuf], sdk: &Sdk, out_dir: 
 fn parse_string_literal(line: &str) -> Option<String> {
     let rest = line.split_once(MARKER)?.1.trim();
     let inner = rest.strip_prefix('"')?.split_once('"')?.0;
-    let plain = !inner.is_empty() && inner.len() <= 255 && inner.bytes().all(|byte| byte.is_ascii_graphic() && byte != b'\\');
+    let plain = !inner.is_empty()
+        && inner.len() <= 255
+        && inner
+            .bytes()
+            .all(|byte| byte.is_ascii_graphic() && byte != b'\\');
     plain.then(|| inner.to_owned())
 }

@@ -31,7 +31,10 @@ pub mod ffi {
         /// The same with `DEXT_COMPAT_QUEUE_*` options; unknown bits return
         /// kIOReturnBadArgument before any DriverKit call.
         #[cxx_name = "ensure_external_method_queue_with_options"]
-        fn cxx_ensure_external_method_queue_with_options(user_client: Pin<&mut IOUserClient>, options: u32) -> i32;
+        fn cxx_ensure_external_method_queue_with_options(
+            user_client: Pin<&mut IOUserClient>,
+            options: u32,
+        ) -> i32;
 
         /// Sets the queue named `name` on `service`, for any named queue.
         ///
@@ -40,7 +43,11 @@ pub mod ffi {
         /// `name` is null or points to a NUL-terminated string or to at
         /// least 256 readable bytes.
         #[cxx_name = "ensure_named_queue"]
-        unsafe fn cxx_ensure_named_queue(service: Pin<&mut IOService>, name: *const c_char, options: u32) -> i32;
+        unsafe fn cxx_ensure_named_queue(
+            service: Pin<&mut IOService>,
+            name: *const c_char,
+            options: u32,
+        ) -> i32;
     }
 
     // DriverKit, owned by the C++ side.
@@ -68,12 +75,19 @@ pub mod ffi {
         /// # Safety
         ///
         /// `name` is a NUL-terminated string and `queue` a live queue.
-        unsafe fn set_dispatch_queue(service: Pin<&mut IOService>, name: *const c_char, queue: *mut IODispatchQueue) -> i32;
+        unsafe fn set_dispatch_queue(
+            service: Pin<&mut IOService>,
+            name: *const c_char,
+            queue: *mut IODispatchQueue,
+        ) -> i32;
 
         /// # Safety
         ///
         /// `name` is a NUL-terminated string and `queue` is writable.
-        unsafe fn create_dispatch_queue(name: *const c_char, queue: *mut *mut IODispatchQueue) -> i32;
+        unsafe fn create_dispatch_queue(
+            name: *const c_char,
+            queue: *mut *mut IODispatchQueue,
+        ) -> i32;
 
         /// # Safety
         ///
@@ -89,10 +103,16 @@ pub mod ffi {
 }
 
 fn cxx_ensure_external_method_queue(user_client: Pin<&mut ffi::IOUserClient>) -> kern_return_t {
-    to_kern_return(crate::ensure_external_method_queue(user_client, QueueOptions::empty()))
+    to_kern_return(crate::ensure_external_method_queue(
+        user_client,
+        QueueOptions::empty(),
+    ))
 }
 
-fn cxx_ensure_external_method_queue_with_options(user_client: Pin<&mut ffi::IOUserClient>, options: u32) -> kern_return_t {
+fn cxx_ensure_external_method_queue_with_options(
+    user_client: Pin<&mut ffi::IOUserClient>,
+    options: u32,
+) -> kern_return_t {
     match QueueOptions::from_c(options) {
         Some(options) => to_kern_return(crate::ensure_external_method_queue(user_client, options)),
         None => crate::queue::reject_options(options),
@@ -102,7 +122,11 @@ fn cxx_ensure_external_method_queue_with_options(user_client: Pin<&mut ffi::IOUs
 /// # Safety
 ///
 /// See the declaration in the bridge.
-unsafe fn cxx_ensure_named_queue(service: Pin<&mut ffi::IOService>, name: *const c_char, options: u32) -> kern_return_t {
+unsafe fn cxx_ensure_named_queue(
+    service: Pin<&mut ffi::IOService>,
+    name: *const c_char,
+    options: u32,
+) -> kern_return_t {
     let Some(options) = QueueOptions::from_c(options) else {
         return crate::queue::reject_options(options);
     };
@@ -111,5 +135,9 @@ unsafe fn cxx_ensure_named_queue(service: Pin<&mut ffi::IOService>, name: *const
     let Some(name) = (unsafe { QueueName::from_ptr(name) }) else {
         return crate::queue::reject_arguments(options);
     };
-    to_kern_return(crate::queue::ensure(&mut crate::queue::ServiceQueues::new(service), name, options))
+    to_kern_return(crate::queue::ensure(
+        &mut crate::queue::ServiceQueues::new(service),
+        name,
+        options,
+    ))
 }

@@ -19,7 +19,9 @@ use crate::queue;
 /// `user_client` is null or a live user client that nothing else accesses
 /// during the call. Null returns `kIOReturnBadArgument`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn dext_compat_ensure_external_method_queue(user_client: *mut IOUserClient) -> kern_return_t {
+pub unsafe extern "C" fn dext_compat_ensure_external_method_queue(
+    user_client: *mut IOUserClient,
+) -> kern_return_t {
     // SAFETY: the caller's contract is this function's own.
     unsafe { dext_compat_ensure_external_method_queue_with_options(user_client, 0) }
 }
@@ -76,5 +78,9 @@ pub unsafe extern "C" fn dext_compat_ensure_named_queue(
     };
     // SAFETY: DriverKit objects never move.
     let service = unsafe { Pin::new_unchecked(service) };
-    to_kern_return(queue::ensure(&mut queue::ServiceQueues::new(service), name, options))
+    to_kern_return(queue::ensure(
+        &mut queue::ServiceQueues::new(service),
+        name,
+        options,
+    ))
 }

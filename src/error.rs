@@ -58,7 +58,11 @@ impl Error {
     /// [`Error::code`] reports `kIOReturnError` so that C callers never see a
     /// failure as success.
     pub const fn new(step: Step, code: kern_return_t) -> Error {
-        let code = if code == kern_return::kIOReturnSuccess { kern_return::kIOReturnError } else { code };
+        let code = if code == kern_return::kIOReturnSuccess {
+            kern_return::kIOReturnError
+        } else {
+            code
+        };
         Error { step, code }
     }
 
@@ -74,7 +78,12 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "{} failed with 0x{:08x}", self.step.description(), self.code as u32)?;
+        write!(
+            formatter,
+            "{} failed with 0x{:08x}",
+            self.step.description(),
+            self.code as u32
+        )?;
         if let Some(name) = kern_return::name(self.code) {
             write!(formatter, " ({name})")?;
         }

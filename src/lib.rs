@@ -58,8 +58,8 @@ use static_assertions::{assert_eq_size, const_assert_eq};
 
 pub use bridge::ffi::{IODispatchQueue, IOService, IOUserClient};
 pub use c_api::{
-    dext_compat_ensure_external_method_queue, dext_compat_ensure_external_method_queue_with_options,
-    dext_compat_ensure_named_queue,
+    dext_compat_ensure_external_method_queue,
+    dext_compat_ensure_external_method_queue_with_options, dext_compat_ensure_named_queue,
 };
 pub use error::{Error, Step};
 pub use name::QUEUE_NAME_CAPACITY;
@@ -71,7 +71,10 @@ use name::QueueName;
 
 // What the C ABI and the bridge rely on: kern_return_t is a 32-bit C int,
 // and object pointers are plain addresses.
-const_assert_eq!(core::mem::size_of::<kern_return_t>(), core::mem::size_of::<core::ffi::c_int>());
+const_assert_eq!(
+    core::mem::size_of::<kern_return_t>(),
+    core::mem::size_of::<core::ffi::c_int>()
+);
 const_assert_eq!(core::mem::size_of::<kern_return_t>(), 4);
 assert_eq_size!(*mut IOUserClient, usize);
 assert_eq_size!(*mut IOService, usize);
@@ -111,9 +114,16 @@ cfg_if::cfg_if! {
 /// The step that failed and its `kern_return_t`, as for [`ensure_named_queue`].
 /// The failure has been logged with `os_log` unless [`QueueOptions::NO_LOG`]
 /// is set.
-pub fn ensure_external_method_queue(user_client: Pin<&mut IOUserClient>, options: QueueOptions) -> Result<Outcome, Error> {
+pub fn ensure_external_method_queue(
+    user_client: Pin<&mut IOUserClient>,
+    options: QueueOptions,
+) -> Result<Outcome, Error> {
     match EXTERNAL_METHOD_QUEUE_NAME.and_then(QueueName::new) {
-        Some(name) => queue::ensure(&mut queue::ServiceQueues::new(bridge::ffi::user_client_as_service(user_client)), name, options),
+        Some(name) => queue::ensure(
+            &mut queue::ServiceQueues::new(bridge::ffi::user_client_as_service(user_client)),
+            name,
+            options,
+        ),
         None => Ok(Outcome::NotNeeded),
     }
 }
@@ -134,7 +144,11 @@ pub fn ensure_external_method_queue(user_client: Pin<&mut IOUserClient>, options
 ///   with DriverKit's code. When DriverKit reports success but returns no
 ///   queue, the code is `kIOReturnNotFound` for the default queue and
 ///   `kIOReturnNoMemory` for a created one.
-pub fn ensure_named_queue(service: Pin<&mut IOService>, name: &CStr, options: QueueOptions) -> Result<Outcome, Error> {
+pub fn ensure_named_queue(
+    service: Pin<&mut IOService>,
+    name: &CStr,
+    options: QueueOptions,
+) -> Result<Outcome, Error> {
     let Some(name) = QueueName::new(name) else {
         let error = Error::new(Step::CheckArguments, kIOReturnBadArgument);
         queue::reject_arguments(options);

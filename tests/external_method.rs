@@ -18,7 +18,11 @@ fn helper_fixes_every_runtime() {
 
         let outcome = ensure_external_method_queue(user_client(client), QueueOptions::empty());
 
-        let expected = if sdk_major() >= 21 { Outcome::AliasedDefaultQueue } else { Outcome::NotNeeded };
+        let expected = if sdk_major() >= 21 {
+            Outcome::AliasedDefaultQueue
+        } else {
+            Outcome::NotNeeded
+        };
         assert_eq!(outcome, Ok(expected), "runtime {runtime}");
         match sim.call_external_method(client, 0, &[], 0) {
             Delivery::Ran { queue, slot, .. } => {
@@ -43,11 +47,19 @@ fn unfixed_client_asserts_on_old_runtimes() {
 
         if runtime <= 20 {
             let Delivery::Asserted { message } = delivery else {
-                panic!("runtime {runtime}: expected the QueueForObject assertion, got {delivery:?}");
+                panic!(
+                    "runtime {runtime}: expected the QueueForObject assertion, got {delivery:?}"
+                );
             };
-            assert!(message.contains("QueueForObject"), "runtime {runtime}: {message}");
+            assert!(
+                message.contains("QueueForObject"),
+                "runtime {runtime}: {message}"
+            );
         } else {
-            assert!(matches!(delivery, Delivery::Ran { slot: 0, .. }), "runtime {runtime}: {delivery:?}");
+            assert!(
+                matches!(delivery, Delivery::Ran { slot: 0, .. }),
+                "runtime {runtime}: {delivery:?}"
+            );
         }
     }
 }
@@ -56,7 +68,9 @@ fn unfixed_client_asserts_on_old_runtimes() {
 fn second_call_is_harmless() {
     let sim = Sim::new(Config::runtime(20));
     let client = sim.create_user_client(None, sdk_major());
-    let default_queue = sim.queue_in_slot(client, "Default").expect("a default queue");
+    let default_queue = sim
+        .queue_in_slot(client, "Default")
+        .expect("a default queue");
     let count_before = sim.retain_count(default_queue);
 
     for _ in 0..2 {
@@ -66,9 +80,15 @@ fn second_call_is_harmless() {
 
     // The named slot holds one reference whatever the number of calls.
     let named_slot_references = if sdk_major() >= 21 { 1 } else { 0 };
-    assert_eq!(sim.retain_count(default_queue), count_before + named_slot_references);
+    assert_eq!(
+        sim.retain_count(default_queue),
+        count_before + named_slot_references
+    );
     assert_eq!(sim.refcount_errors(), 0);
-    assert!(matches!(sim.call_external_method(client, 0, &[], 0), Delivery::Ran { .. }));
+    assert!(matches!(
+        sim.call_external_method(client, 0, &[], 0),
+        Delivery::Ran { .. }
+    ));
 }
 
 #[test]
@@ -83,11 +103,18 @@ fn replaced_default_queue_is_used() {
     // ExternalMethod queue must follow it.
     let replacement = sim.create_object(None, false, &[], None);
     let replacement_queue = sim.queue_in_slot(replacement, "Default").expect("a queue");
-    assert_eq!(sim.set_dispatch_queue(client, "Default", replacement_queue), kIOReturnSuccess);
+    assert_eq!(
+        sim.set_dispatch_queue(client, "Default", replacement_queue),
+        kIOReturnSuccess
+    );
 
-    ensure_external_method_queue(user_client(client), QueueOptions::empty()).expect("the fix applies");
+    ensure_external_method_queue(user_client(client), QueueOptions::empty())
+        .expect("the fix applies");
 
-    assert_eq!(sim.queue_in_slot(client, EXTERNAL_METHOD_QUEUE), Some(replacement_queue));
+    assert_eq!(
+        sim.queue_in_slot(client, EXTERNAL_METHOD_QUEUE),
+        Some(replacement_queue)
+    );
     assert_eq!(sim.refcount_errors(), 0);
 }
 

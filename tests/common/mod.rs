@@ -11,7 +11,11 @@ use dext_sim::Object;
 /// The DriverKit major version the test objects imitate: 21 when the SDK this
 /// binary was built with defines the ExternalMethod queue name, else 20.
 pub fn sdk_major() -> u32 {
-    if dext_compat::EXTERNAL_METHOD_QUEUE_NAME.is_some() { 21 } else { 20 }
+    if dext_compat::EXTERNAL_METHOD_QUEUE_NAME.is_some() {
+        21
+    } else {
+        20
+    }
 }
 
 /// The object as the library's user client.

@@ -10,10 +10,12 @@ use std::path::PathBuf;
 
 /// The mock SDK whose headers the runtime is compiled against.
 const SDK: &str = "../mock-sdk/DriverKit25.0.sdk";
-const FRAMEWORK_HEADERS: &str = "System/DriverKit/System/Library/Frameworks/DriverKit.framework/Headers";
+const FRAMEWORK_HEADERS: &str =
+    "System/DriverKit/System/Library/Frameworks/DriverKit.framework/Headers";
 
 fn main() {
-    let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest_dir =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let sdk = manifest_dir.join(SDK);
 
@@ -50,5 +52,8 @@ fn main() {
     println!("cargo::rerun-if-changed=include");
     println!("cargo::rerun-if-changed=../mock-sdk/common");
     println!("cargo::rerun-if-env-changed=DEXT_SIM_CXXFLAGS");
-    println!("cargo::metadata=include={}", manifest_dir.join("include").display());
+    println!(
+        "cargo::metadata=include={}",
+        manifest_dir.join("include").display()
+    );
 }

@@ -138,22 +138,21 @@ void finish_free(std::vector<OSObject *> &to_free)
     }
 }
 
-// Destroys every object; used by reset only, when no other thread runs.
-static void destroy_all()
+// No other thread may run: used by reset and at exit only.
+void Runtime::destroy_objects()
 {
-    Runtime &state = runtime();
-    for (OSObject *object : state.objects) {
+    for (OSObject *object : objects) {
         delete object->dext_mock_state;
         object->dext_mock_state = nullptr;
         delete object;
     }
-    state.objects.clear();
-    for (DextMockClassDescription *description : state.ownedDescriptions) {
+    objects.clear();
+    for (DextMockClassDescription *description : ownedDescriptions) {
         delete[] description->queueNames;
         delete description;
     }
-    state.ownedDescriptions.clear();
-    state.ownedNames.clear();
+    ownedDescriptions.clear();
+    ownedNames.clear();
 }
 
 // The test classes of dext_sim_create_test_object.
@@ -180,7 +179,7 @@ DextSimConfig dext_sim_default_config(void)
 void dext_sim_reset(const DextSimConfig *config)
 {
     std::lock_guard<std::mutex> guard(lock());
-    dext_sim::destroy_all();
+    runtime().destroy_objects();
     dext_sim::Runtime &state = runtime();
     state.config = config != nullptr ? *config : dext_sim_default_config();
     state.classes.clear();

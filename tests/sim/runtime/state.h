@@ -46,6 +46,12 @@ struct Runtime {
     } faults[DEXT_SIM_CALL_COUNT];
     size_t refcountErrors = 0;
     std::vector<std::string> log;
+
+    // Deletes every object, freed or not, and the test descriptions. Runs
+    // at reset and at exit, so that LeakSanitizer sees no object outlive the
+    // runtime.
+    void destroy_objects();
+    ~Runtime() { destroy_objects(); }
 };
 
 // Caller holds lock().

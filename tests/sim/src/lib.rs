@@ -21,7 +21,11 @@ pub enum Call {
 }
 
 impl Call {
-    pub const ALL: [Call; 3] = [Call::CopyDispatchQueue, Call::SetDispatchQueue, Call::CreateDispatchQueue];
+    pub const ALL: [Call; 3] = [
+        Call::CopyDispatchQueue,
+        Call::SetDispatchQueue,
+        Call::CreateDispatchQueue,
+    ];
 
     fn raw(self) -> u32 {
         match self {
@@ -129,7 +133,12 @@ impl Object {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
     /// The method ran on the queue with this label, in this slot.
-    Ran { queue: String, slot: u32, result: i32, output: Vec<u64> },
+    Ran {
+        queue: String,
+        slot: u32,
+        result: i32,
+        output: Vec<u64>,
+    },
     /// The queue lookup asserted; the real runtime aborts here.
     Asserted { message: String },
     /// The object is not a user client.
@@ -147,11 +156,15 @@ impl Sim {
     pub fn new(config: Config) -> Sim {
         // A test that panicked while holding the lock leaves the runtime in
         // some state; the reset below discards it, so the poison is moot.
-        let exclusive = EXCLUSIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let exclusive = EXCLUSIVE
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let raw = config.raw();
         // SAFETY: the guard ensures no other simulation uses the runtime.
         unsafe { raw::dext_sim_reset(&raw) };
-        Sim { _exclusive: exclusive }
+        Sim {
+            _exclusive: exclusive,
+        }
     }
 
     pub fn inject_fault(&self, call: Call, occurrence: u32, fault: Fault) {
@@ -161,7 +174,10 @@ impl Sim {
         };
         // SAFETY: plain values; the runtime validates them.
         let status = unsafe { raw::dext_sim_inject_fault(call.raw(), occurrence, kind, code) };
-        assert_eq!(status, 0, "the simulator rejected fault {fault:?} for {call:?}");
+        assert_eq!(
+            status, 0,
+            "the simulator rejected fault {fault:?} for {call:?}"
+        );
     }
 
     pub fn call_count(&self, call: Call) -> u32 {
@@ -204,7 +220,9 @@ impl Sim {
     pub fn open_user_client(&self, service: Object, user_client_type: u32) -> Result<Object, i32> {
         let mut user_client = ptr::null_mut();
         // SAFETY: `service` came from this simulation; the out pointer is writable.
-        let code = unsafe { raw::dext_sim_open_user_client(service.cast(), user_client_type, &mut user_client) };
+        let code = unsafe {
+            raw::dext_sim_open_user_client(service.cast(), user_client_type, &mut user_client)
+        };
         object_or_code(code, user_client)
     }
 
@@ -223,10 +241,13 @@ impl Sim {
         queue_names: &[&str],
         external_method_queue: Option<&str>,
     ) -> Object {
-        let names: Vec<CString> =
-            queue_names.iter().map(|name| CString::new(*name).expect("queue names have no NUL")).collect();
+        let names: Vec<CString> = queue_names
+            .iter()
+            .map(|name| CString::new(*name).expect("queue names have no NUL"))
+            .collect();
         let pointers: Vec<*const c_char> = names.iter().map(|name| name.as_ptr()).collect();
-        let external = external_method_queue.map(|name| CString::new(name).expect("queue names have no NUL"));
+        let external =
+            external_method_queue.map(|name| CString::new(name).expect("queue names have no NUL"));
         let mut object = ptr::null_mut();
         // SAFETY: the runtime copies every string before returning; the
         // provider, if any, came from this simulation.
@@ -246,7 +267,12 @@ impl Sim {
     /// A user client as a class built with `sdk_major` would describe it.
     pub fn create_user_client(&self, provider: Option<Object>, sdk_major: u32) -> Object {
         if sdk_major >= 21 {
-            self.create_object(provider, true, &[EXTERNAL_METHOD_QUEUE], Some(EXTERNAL_METHOD_QUEUE))
+            self.create_object(
+                provider,
+                true,
+                &[EXTERNAL_METHOD_QUEUE],
+                Some(EXTERNAL_METHOD_QUEUE),
+            )
         } else {
             self.create_object(provider, true, &[], None)
         }
@@ -267,7 +293,13 @@ impl Sim {
 
     /// Delivers external method `selector` with scalar arguments, as a
     /// client's `IOConnectCallScalarMethod` would.
-    pub fn call_external_method(&self, user_client: Object, selector: u64, input: &[u64], output_capacity: u32) -> Delivery {
+    pub fn call_external_method(
+        &self,
+        user_client: Object,
+        selector: u64,
+        input: &[u64],
+        output_capacity: u32,
+    ) -> Delivery {
         let mut output = vec![0u64; output_capacity as usize];
         let mut output_count = output_capacity;
         let mut delivery = raw::DextSimDelivery::default();
@@ -287,7 +319,12 @@ impl Sim {
         match delivery.status {
             raw::DEXT_SIM_DELIVERY_RAN => {
                 output.truncate(output_count.min(output_capacity) as usize);
-                Delivery::Ran { queue: text, slot: delivery.slot, result: delivery.result, output }
+                Delivery::Ran {
+                    queue: text,
+                    slot: delivery.slot,
+                    result: delivery.result,
+                    output,
+                }
             }
             raw::DEXT_SIM_DELIVERY_ASSERTED => Delivery::Asserted { message: text },
             _ => Delivery::NotAUserClient,
@@ -326,7 +363,9 @@ impl Sim {
             return String::new();
         }
         // SAFETY: the runtime returns a NUL-terminated label.
-        unsafe { CStr::from_ptr(label) }.to_string_lossy().into_owned()
+        unsafe { CStr::from_ptr(label) }
+            .to_string_lossy()
+            .into_owned()
     }
 
     /// Every message logged since the reset.
@@ -337,7 +376,9 @@ impl Sim {
             .map(|index| {
                 let mut buffer = [0u8; 1024];
                 // SAFETY: the buffer is writable for its length.
-                unsafe { raw::dext_sim_log_message(index, buffer.as_mut_ptr().cast(), buffer.len()) };
+                unsafe {
+                    raw::dext_sim_log_message(index, buffer.as_mut_ptr().cast(), buffer.len())
+                };
                 c_text(&buffer.map(|byte| byte as c_char))
             })
             .collect()
@@ -352,6 +393,10 @@ fn object_or_code(code: i32, object: *mut c_void) -> Result<Object, i32> {
 }
 
 fn c_text(text: &[c_char]) -> String {
-    let bytes: Vec<u8> = text.iter().take_while(|&&byte| byte != 0).map(|&byte| byte as u8).collect();
+    let bytes: Vec<u8> = text
+        .iter()
+        .take_while(|&&byte| byte != 0)
+        .map(|&byte| byte as u8)
+        .collect();
     String::from_utf8_lossy(&bytes).into_owned()
 }

@@ -34,7 +34,12 @@ pub struct DextSimDelivery {
 
 impl Default for DextSimDelivery {
     fn default() -> DextSimDelivery {
-        DextSimDelivery { status: 0, result: 0, slot: 0, text: [0; 256] }
+        DextSimDelivery {
+            status: 0,
+            result: 0,
+            slot: 0,
+            text: [0; 256],
+        }
     }
 }
 
@@ -58,7 +63,11 @@ unsafe extern "C" {
     pub fn dext_sim_set_property_class(properties_key: *const c_char, class_name: *const c_char);
     pub fn dext_sim_start_service(class_name: *const c_char, service: *mut *mut c_void) -> i32;
     pub fn dext_sim_stop_service(service: *mut c_void) -> i32;
-    pub fn dext_sim_open_user_client(service: *mut c_void, kind: u32, user_client: *mut *mut c_void) -> i32;
+    pub fn dext_sim_open_user_client(
+        service: *mut c_void,
+        kind: u32,
+        user_client: *mut *mut c_void,
+    ) -> i32;
     pub fn dext_sim_close_user_client(user_client: *mut c_void) -> i32;
     pub fn dext_sim_create_test_object(
         provider: *mut c_void,
@@ -77,7 +86,11 @@ unsafe extern "C" {
         output_count: *mut u32,
         delivery: *mut DextSimDelivery,
     );
-    pub fn dext_sim_set_dispatch_queue(object: *mut c_void, name: *const c_char, queue: *mut c_void) -> i32;
+    pub fn dext_sim_set_dispatch_queue(
+        object: *mut c_void,
+        name: *const c_char,
+        queue: *mut c_void,
+    ) -> i32;
     pub fn dext_sim_release(object: *mut c_void);
     pub fn dext_sim_retain_count(object: *const c_void) -> u32;
     pub fn dext_sim_live_objects() -> usize;
