@@ -54,7 +54,11 @@ public:
 
 // What iig writes for each class of a dext: its description and a factory.
 // A subclass of IOUserClient gets the queue names of the SDK it is built with.
+// In a Mach-O build the description is also written as an OSClassDescription
+// record into __DATA_CONST,__osclassinfo, where tools that inspect a built
+// dext look for it.
 #define DEXT_MOCK_DEFINE_CLASS(className, superClassName)                            \
+    DEXT_MOCK_CLASS_RECORD(className, superClassName)                                \
     static OSObject *className##_DextMockCreate(void) { return new className; }      \
     static const char *const className##_DextMockQueueNames[] = {                    \
         DEXT_MOCK_IOUSERCLIENT_QUEUE_NAMES NULL};                                    \
@@ -77,5 +81,34 @@ constexpr bool dext_mock_is_user_client()
 {
     return __is_base_of(IOUserClient, T);
 }
+
+#if defined(__MACH__)
+// NOTE: the queue-name list is written as NUL-terminated names one after the
+// other; the real encoding is not public, and the method options that map
+// _ExternalMethod to a queue are left out.
+#define DEXT_MOCK_CLASS_RECORD(className, superClassName)                            \
+    struct className##_DextMockRecord {                                              \
+        OSClassDescription header;                                                   \
+        char queueNames[sizeof(DEXT_MOCK_IOUSERCLIENT_QUEUE_NAMES_BLOB)];            \
+    };                                                                               \
+    __attribute__((used, section("__DATA_CONST,__osclassinfo")))                     \
+    static const className##_DextMockRecord className##_DextMockRecordInstance = {   \
+        {                                                                            \
+            sizeof(className##_DextMockRecord),                                      \
+            #className,                                                              \
+            #superClassName,                                                         \
+            0, 0, 0, 0,                                                              \
+            dext_mock_is_user_client<className>() &&                                 \
+                    sizeof(DEXT_MOCK_IOUSERCLIENT_QUEUE_NAMES_BLOB) > 1              \
+                ? static_cast<uint32_t>(sizeof(DEXT_MOCK_IOUSERCLIENT_QUEUE_NAMES_BLOB)) \
+                : 0,                                                                 \
+            static_cast<uint32_t>(offsetof(className##_DextMockRecord, queueNames)), \
+            0, 0, 0, 0, 0, {},                                                       \
+        },                                                                           \
+        DEXT_MOCK_IOUSERCLIENT_QUEUE_NAMES_BLOB,                                     \
+    };
+#else
+#define DEXT_MOCK_CLASS_RECORD(className, superClassName)
+#endif
 
 #endif

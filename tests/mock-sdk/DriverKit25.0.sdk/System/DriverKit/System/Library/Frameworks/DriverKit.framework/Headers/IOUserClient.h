@@ -9,6 +9,7 @@
 
 #define DEXT_MOCK_IOUSERCLIENT_QUEUE_NAMES kIOUserClientQueueNameExternalMethod,
 #define DEXT_MOCK_IOUSERCLIENT_EXTERNAL_METHOD_QUEUE kIOUserClientQueueNameExternalMethod
+#define DEXT_MOCK_IOUSERCLIENT_QUEUE_NAMES_BLOB kIOUserClientQueueNameExternalMethod
 
 #include <DriverKit/IOUserClientBase.h>
 
