@@ -190,11 +190,28 @@ fn build_sample(workspace: &Path, sdk: u32) -> Result<(PathBuf, PathBuf), String
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    let binaries = target_dir.join("debug");
+    // CARGO_BUILD_TARGET (set by the sanitizer runs) adds a directory.
+    let binaries = match std::env::var_os("CARGO_BUILD_TARGET") {
+        Some(triple) => target_dir.join(triple).join("debug"),
+        None => target_dir.join("debug"),
+    };
     Ok((
         binaries.join("sample-dext-host"),
         binaries.join("sample-dext-host-without-fix"),
     ))
+}
+
+/// The target directory this runner was built in: the runner lives in
+/// `TARGET/<profile>/`, or `TARGET/<profile>/deps/` for tests.
+fn runner_target_dir(workspace: &Path) -> PathBuf {
+    let executable = std::env::current_exe().ok();
+    let profile_dir = executable.as_deref().and_then(Path::parent).map(|dir| {
+        if dir.ends_with("deps") { dir.parent().unwrap_or(dir) } else { dir }
+    });
+    match profile_dir.and_then(Path::parent) {
+        Some(target) => target.to_path_buf(),
+        None => workspace.join("target"),
+    }
 }
 
 /// Runs one case in its own process, as each dext is one.
