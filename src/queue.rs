@@ -19,7 +19,7 @@ use crate::options::QueueOptions;
 /// The queue name of slot 0, DriverKit's `kIOServiceDefaultQueueName`.
 pub const DEFAULT_QUEUE_NAME: &core::ffi::CStr = c"Default";
 
-/// What the helper did.
+/// The result of a successful call: which queue the name now refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Outcome {
@@ -66,7 +66,7 @@ pub(crate) trait QueueOps {
     }
 }
 
-/// Runs the steps, then logs a failure once unless the options say not to.
+/// Runs the steps, then logs a failure once unless `NO_LOG` is set.
 pub(crate) fn ensure<O: QueueOps>(
     ops: &mut O,
     name: QueueName<'_>,
@@ -87,7 +87,7 @@ fn apply<O: QueueOps>(
     options: QueueOptions,
 ) -> Result<Outcome, Error> {
     // Keep a queue the dext already set. A failed copy, or a successful one
-    // that returns no queue, both mean the slot is empty; as below, a queue
+    // that returns no queue, both mean the slot is empty. As below, a queue
     // returned with an error code is not owned here.
     if options.contains(QueueOptions::KEEP_EXISTING) {
         let (code, existing) = ops.copy_dispatch_queue(name.as_c_str());

@@ -15,7 +15,7 @@ use dext_compat::{Error, Outcome, QueueOptions, Step};
 use dext_sim::{Call, Config, Fault, Object, RUNTIMES, Sim};
 
 /// A code no step produces by itself, so that a passed-through code is
-/// told apart from a substituted one.
+/// distinguishable from a substituted one.
 const INJECTED: kern_return_t = 0xe00002d5_u32 as kern_return_t; // kIOReturnBusy
 
 /// The ways in: the ExternalMethod helper (Rust API) on a user client, and

@@ -139,7 +139,7 @@ fn run(options: &Options) -> Result<bool, String> {
     Ok(failed == 0)
 }
 
-/// The DriverKit versions of the mock SDKs under tests/mock-sdk.
+/// Lists the DriverKit versions of the mock SDKs under tests/mock-sdk.
 fn mock_sdks(workspace: &Path) -> Result<Vec<u32>, String> {
     let mocks = workspace.join("tests/mock-sdk");
     let entries = std::fs::read_dir(&mocks)
@@ -201,7 +201,7 @@ fn build_sample(workspace: &Path, sdk: u32) -> Result<(PathBuf, PathBuf), String
     ))
 }
 
-/// The target directory this runner was built in: the runner lives in
+/// Returns the target directory this runner was built in. The runner lives in
 /// `TARGET/<profile>/`, or `TARGET/<profile>/deps/` for tests.
 fn runner_target_dir(workspace: &Path) -> PathBuf {
     let executable = std::env::current_exe().ok();

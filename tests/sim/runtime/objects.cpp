@@ -65,7 +65,7 @@ static kern_return_t set_queue(OSObject *object, const char *name, IODispatchQue
         } else if (slot > 0 && oldRuntime && !config.old_runtime_accepts_described_names) {
             result = kIOReturnBadArgument;
         } else if (queue == nullptr || queue->dext_mock_state == nullptr || queue->dext_mock_state->freed) {
-            // NOTE: inferred: no source says how the kernel treats a NULL or
+            // NOTE: inferred: no source states how the kernel treats a NULL or
             // dead queue; rejecting it keeps a broken caller visible.
             if (queue != nullptr) {
                 runtime().refcountErrors++;
@@ -227,7 +227,7 @@ kern_return_t IOService::Create(IOService *provider, const char *propertiesKey, 
         dext_sim::adopt(created, description);
 
         // NOTE: inferred: a new object starts on its provider's default
-        // queue; no source says whether DriverKit gives it one of its own.
+        // queue; no source states whether DriverKit gives it one of its own.
         std::vector<OSObject *> unused;
         dext_sim::store_slot(created, 0, provider->dext_mock_state->slots[0], unused);
     }
