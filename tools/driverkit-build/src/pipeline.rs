@@ -98,7 +98,9 @@ pub fn run(settings: &Settings) -> Result<()> {
     for name in OUTPUTS {
         remove_if_exists(&out_dir.join(name))?;
     }
-    let staging = Staging::create(&out_dir.join(".driverkit-build-partial"))?;
+    // The process id keeps concurrent runs from sharing a staging directory.
+    let staging =
+        Staging::create(&out_dir.join(format!(".driverkit-build-partial-{}", std::process::id())))?;
     for directory in ["spec", "wrappers", "cargo"] {
         create_dir(&tool_dir.join(directory))?;
     }
@@ -231,7 +233,9 @@ fn link_samples(
     let mut executables = Vec::new();
     for (arch, minimum, _) in built {
         let archive = staging.join(arch.xcode_name()).join(ARCHIVE_NAME);
-        let work_dir = tool_dir.join("sample").join(arch.xcode_name());
+        let work_dir = tool_dir
+            .join(format!("sample-{}", std::process::id()))
+            .join(arch.xcode_name());
         remove_if_exists(&work_dir)?;
         let output = staging
             .join("sample-dext")
@@ -268,6 +272,7 @@ fn link_samples(
         }
         executables.push(output);
     }
+    remove_if_exists(&tool_dir.join(format!("sample-{}", std::process::id())))?;
 
     // The universal sample, where the dext audit tool reads it.
     let bundle = staging
@@ -344,6 +349,7 @@ impl Staging {
             let source = self.path.join(name);
             if source.exists() {
                 let destination = out_dir.join(name);
+                remove_if_exists(&destination)?;
                 fs::rename(&source, &destination)
                     .map_err(|error| Error::io(&destination, error))?;
             }
