@@ -10,6 +10,7 @@ use object::{Endianness, FileKind, Object, ObjectSection, ObjectSymbol};
 
 use crate::arch::Arch;
 use crate::error::{Error, Result};
+use crate::panic_check;
 use crate::version::Version;
 
 /// Symbol names (with Mach-O's leading underscore) that tie code to
@@ -91,7 +92,8 @@ pub fn check_universal_archive(
 
 /// Checks every member of an archive for `LC_BUILD_VERSION` with platform
 /// DRIVERKIT and the minimum version `minimum`, for the CPU type of `arch`,
-/// and for unwinding symbols. Collects every problem before failing.
+/// and for unwinding symbols, and the helper's members for panic symbols.
+/// Collects every problem before failing.
 fn check_archive_data(
     data: &[u8],
     label: &str,
@@ -103,6 +105,7 @@ fn check_archive_data(
 
     let mut reports = Vec::new();
     let mut problems = Vec::new();
+    let mut helper_members = 0;
     for member in archive.members() {
         let member = member
             .map_err(|error| Error::Check(format!("{label}: reading a member failed: {error}")))?;
@@ -110,6 +113,17 @@ fn check_archive_data(
         let member_data = member.data(data).map_err(|error| {
             Error::Check(format!("{label}({name}): reading it failed: {error}"))
         })?;
+        if panic_check::is_helper_member(&name) {
+            helper_members += 1;
+            match panic_check::panic_references(member_data) {
+                Ok(panics) if panics.is_empty() => {}
+                Ok(panics) => problems.push(format!(
+                    "{label}({name}): the helper's code can panic: it refers to {}",
+                    panics.join(", ")
+                )),
+                Err(problem) => problems.push(format!("{label}({name}): {problem}")),
+            }
+        }
         match check_object(member_data, arch, minimum) {
             Ok(report) => reports.push(MemberReport { name, ..report }),
             Err(problem) => problems.push(format!("{label}({name}): {problem}")),
@@ -118,6 +132,12 @@ fn check_archive_data(
 
     if reports.is_empty() && problems.is_empty() {
         problems.push(format!("{label} has no members"));
+    }
+    // The no-panic check must have found something to check.
+    if helper_members == 0 {
+        problems.push(format!(
+            "{label} has no member of the dext_compat crate, bridge or shims"
+        ));
     }
     if !problems.is_empty() {
         return Err(Error::Check(problems.join("\n")));

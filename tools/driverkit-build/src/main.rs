@@ -10,6 +10,7 @@ mod compiler;
 mod error;
 mod headers;
 mod macho_check;
+mod panic_check;
 mod pipeline;
 mod sample;
 mod sdk;
