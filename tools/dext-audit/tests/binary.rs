@@ -290,7 +290,13 @@ fn sample_macho_when_given() {
     };
     let report = audit_path(Path::new(&path), &Options::default());
     assert_ne!(report.exit_code, 2, "{report:#?}");
-    for arch in report.binaries.iter().flat_map(|b| &b.architectures) {
+    let architectures: Vec<_> = report
+        .binaries
+        .iter()
+        .flat_map(|b| &b.architectures)
+        .collect();
+    assert_eq!(architectures.len(), 2, "{report:#?}");
+    for arch in architectures {
         assert_eq!(arch.platform, Some(10), "{}", arch.arch);
         assert_ne!(
             arch.verdict,
