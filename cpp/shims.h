@@ -1,9 +1,12 @@
-// The DriverKit calls of dext-compat's Rust core, as free functions that the
-// cxx bridge in src/bridge.rs binds.
+// The DriverKit calls of dext-compat's Rust core, as C functions that
+// src/shims.rs declares.
 //
 // DriverKit's generated methods end in a defaulted `OSDispatchMethod
-// supermethod` parameter; cxx binds functions by exact signature, so the Rust
-// side cannot name those methods directly. Each function here is one call.
+// supermethod` parameter, so neither cxx nor a plain C declaration can name
+// them; each function here makes one call. They are plain C functions rather
+// than cxx-bound ones so that each DriverKit call costs one extra call, not a
+// cxx trampoline and a shim. The header is also the one the cxx bridge
+// includes for the DriverKit types.
 #pragma once
 
 #include <stdint.h>
@@ -12,17 +15,14 @@
 #include <DriverKit/IOService.h>
 #include <DriverKit/IOUserClient.h>
 
-namespace dext_compat {
+extern "C" {
 
-IOService &user_client_as_service(IOUserClient &user_client);
+int32_t dext_compat_shim_copy_dispatch_queue(IOService *service, const char *name, IODispatchQueue **queue);
+int32_t dext_compat_shim_set_dispatch_queue(IOService *service, const char *name, IODispatchQueue *queue);
+int32_t dext_compat_shim_create_dispatch_queue(const char *name, IODispatchQueue **queue);
+void dext_compat_shim_release_dispatch_queue(IODispatchQueue *queue);
 
-int32_t copy_dispatch_queue(IOService &service, const char *name, IODispatchQueue **queue);
-int32_t set_dispatch_queue(IOService &service, const char *name, IODispatchQueue *queue);
-int32_t create_dispatch_queue(const char *name, IODispatchQueue **queue);
-void release_dispatch_queue(IODispatchQueue *queue);
-
-// Logs one failure with os_log: the step, the queue name (or none when the
-// name itself was rejected) and the code in hex.
-void log_failure(const char *step, const char *queue_name, int32_t code);
-
-}  // namespace dext_compat
+// Logs one failure with os_log: the step, the queue name (NULL when the name
+// itself was rejected) and the code in hex.
+void dext_compat_shim_log_failure(const char *step, const char *queue_name, int32_t code);
+}

@@ -1,9 +1,5 @@
-//! The cxx bridge: the C++ entry points of the helper, and the DriverKit
-//! calls it makes through the free functions in `cpp/shims.cpp`.
+//! The cxx bridge: the C++ entry points of the helper and the DriverKit types.
 //!
-//! DriverKit's queue accessors end in a defaulted `OSDispatchMethod
-//! supermethod` parameter, so cxx cannot bind them as methods with exact
-//! types; each one is reached through a small C++ free function instead.
 //! The bridge uses only opaque types, raw pointers, `Pin<&mut T>` and
 //! integers, so its generated header needs no C++ exceptions and includes
 //! only `<cstdint>` and the shims' header.
@@ -11,7 +7,6 @@
 use core::ffi::c_char;
 use core::pin::Pin;
 
-use crate::error::to_kern_return;
 use crate::kern_return::kern_return_t;
 use crate::name::QueueName;
 use crate::options::QueueOptions;
@@ -50,7 +45,9 @@ pub mod ffi {
         ) -> i32;
     }
 
-    // DriverKit, owned by the C++ side.
+    // DriverKit's types, owned by the C++ side. The DriverKit calls go
+    // through the plain C shims of src/shims.rs instead of cxx functions,
+    // which would add a trampoline to every call.
     unsafe extern "C++" {
         include!("dext-compat/cpp/shims.h");
 
@@ -60,63 +57,26 @@ pub mod ffi {
         type IOUserClient;
         #[namespace = ""]
         type IODispatchQueue;
-
-        fn user_client_as_service(user_client: Pin<&mut IOUserClient>) -> Pin<&mut IOService>;
-
-        /// # Safety
-        ///
-        /// `name` is a NUL-terminated string and `queue` is writable.
-        unsafe fn copy_dispatch_queue(
-            service: Pin<&mut IOService>,
-            name: *const c_char,
-            queue: *mut *mut IODispatchQueue,
-        ) -> i32;
-
-        /// # Safety
-        ///
-        /// `name` is a NUL-terminated string and `queue` a live queue.
-        unsafe fn set_dispatch_queue(
-            service: Pin<&mut IOService>,
-            name: *const c_char,
-            queue: *mut IODispatchQueue,
-        ) -> i32;
-
-        /// # Safety
-        ///
-        /// `name` is a NUL-terminated string and `queue` is writable.
-        unsafe fn create_dispatch_queue(
-            name: *const c_char,
-            queue: *mut *mut IODispatchQueue,
-        ) -> i32;
-
-        /// # Safety
-        ///
-        /// `queue` is a live queue on which the caller owns one reference,
-        /// which this call gives up.
-        unsafe fn release_dispatch_queue(queue: *mut IODispatchQueue);
-
-        /// # Safety
-        ///
-        /// `step` is a NUL-terminated string; `queue_name` is null or one.
-        unsafe fn log_failure(step: *const c_char, queue_name: *const c_char, code: i32);
     }
 }
 
 fn cxx_ensure_external_method_queue(user_client: Pin<&mut ffi::IOUserClient>) -> kern_return_t {
-    to_kern_return(crate::ensure_external_method_queue(
-        user_client,
-        QueueOptions::empty(),
-    ))
+    // SAFETY: a unique reference is a live object that nothing else uses
+    // during the call.
+    unsafe {
+        crate::external_method_code(crate::queue::pinned_ptr(user_client), QueueOptions::empty())
+    }
 }
 
 fn cxx_ensure_external_method_queue_with_options(
     user_client: Pin<&mut ffi::IOUserClient>,
     options: u32,
 ) -> kern_return_t {
-    match QueueOptions::from_c(options) {
-        Some(options) => to_kern_return(crate::ensure_external_method_queue(user_client, options)),
-        None => crate::queue::reject_options(options),
-    }
+    let Some(options) = QueueOptions::from_c(options) else {
+        return crate::queue::reject_options(options);
+    };
+    // SAFETY: as above.
+    unsafe { crate::external_method_code(crate::queue::pinned_ptr(user_client), options) }
 }
 
 /// # Safety
@@ -135,9 +95,7 @@ unsafe fn cxx_ensure_named_queue(
     let Some(name) = (unsafe { QueueName::from_ptr(name) }) else {
         return crate::queue::reject_arguments(options);
     };
-    to_kern_return(crate::queue::ensure(
-        &mut crate::queue::ServiceQueues::new(service),
-        name,
-        options,
-    ))
+    // SAFETY: a unique reference is a live object that nothing else uses
+    // during the call.
+    unsafe { crate::queue::ensure_code(crate::queue::pinned_ptr(service), name, options) }
 }

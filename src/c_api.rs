@@ -2,10 +2,9 @@
 //! code that cannot include cxx's generated header.
 
 use core::ffi::c_char;
-use core::pin::Pin;
+use core::ptr::NonNull;
 
 use crate::bridge::ffi::{IOService, IOUserClient};
-use crate::error::to_kern_return;
 use crate::kern_return::kern_return_t;
 use crate::name::QueueName;
 use crate::options::QueueOptions;
@@ -39,15 +38,12 @@ pub unsafe extern "C" fn dext_compat_ensure_external_method_queue_with_options(
     let Some(options) = QueueOptions::from_c(options) else {
         return queue::reject_options(options);
     };
-    // SAFETY: the caller passes null or a live user client with no other
-    // access during the call, which is what a unique reference needs. DriverKit
-    // objects are heap objects that never move, so pinning holds.
-    let Some(user_client) = (unsafe { user_client.as_mut() }) else {
+    let Some(user_client) = NonNull::new(user_client) else {
         return queue::reject_arguments(options);
     };
-    // SAFETY: as above, the object never moves.
-    let user_client = unsafe { Pin::new_unchecked(user_client) };
-    to_kern_return(crate::ensure_external_method_queue(user_client, options))
+    // SAFETY: the caller passes a live user client with no other access
+    // during the call, which is what `external_method_code` requires.
+    unsafe { crate::external_method_code(user_client, options) }
 }
 
 /// C entry point of [`ensure_named_queue`](crate::ensure_named_queue).
@@ -72,15 +68,10 @@ pub unsafe extern "C" fn dext_compat_ensure_named_queue(
     let Some(name) = (unsafe { QueueName::from_ptr(name) }) else {
         return queue::reject_arguments(options);
     };
-    // SAFETY: as in `dext_compat_ensure_external_method_queue_with_options`.
-    let Some(service) = (unsafe { service.as_mut() }) else {
+    let Some(service) = NonNull::new(service) else {
         return queue::reject_arguments(options);
     };
-    // SAFETY: DriverKit objects never move.
-    let service = unsafe { Pin::new_unchecked(service) };
-    to_kern_return(queue::ensure(
-        &mut queue::ServiceQueues::new(service),
-        name,
-        options,
-    ))
+    // SAFETY: the caller passes a live service with no other access during
+    // the call.
+    unsafe { queue::ensure_code(service, name, options) }
 }

@@ -24,9 +24,9 @@ impl Step {
     /// The step as it appears in messages.
     pub const fn description(self) -> &'static str {
         match self {
-            Step::CheckOptions => "checking the options",
-            Step::CheckArguments => "checking the arguments",
-            Step::CopyDefaultQueue => "CopyDispatchQueue(\"Default\")",
+            Step::CheckOptions => "option check",
+            Step::CheckArguments => "argument check",
+            Step::CopyDefaultQueue => "CopyDispatchQueue(Default)",
             Step::CreateQueue => "IODispatchQueue::Create",
             Step::SetQueue => "SetDispatchQueue",
         }
@@ -35,9 +35,9 @@ impl Step {
     /// The same text, NUL-terminated, for `os_log`.
     pub(crate) const fn c_description(self) -> &'static core::ffi::CStr {
         match self {
-            Step::CheckOptions => c"checking the options",
-            Step::CheckArguments => c"checking the arguments",
-            Step::CopyDefaultQueue => c"CopyDispatchQueue(\"Default\")",
+            Step::CheckOptions => c"option check",
+            Step::CheckArguments => c"argument check",
+            Step::CopyDefaultQueue => c"CopyDispatchQueue(Default)",
             Step::CreateQueue => c"IODispatchQueue::Create",
             Step::SetQueue => c"SetDispatchQueue",
         }

@@ -50,6 +50,7 @@ pub mod kern_return;
 mod name;
 mod options;
 mod queue;
+mod shims;
 
 use core::ffi::CStr;
 use core::pin::Pin;
@@ -97,6 +98,33 @@ cfg_if::cfg_if! {
     }
 }
 
+/// The checked name, worked out at compile time.
+pub(crate) const EXTERNAL_METHOD_QUEUE: Option<QueueName<'static>> =
+    match EXTERNAL_METHOD_QUEUE_NAME {
+        Some(name) => QueueName::new(name),
+        None => None,
+    };
+
+/// The ExternalMethod helper for the C and C++ entry points: the code only.
+/// One out-of-line copy serves all of them, with the queue name a constant.
+///
+/// # Safety
+///
+/// `user_client` is a live object that nothing else uses during the call.
+#[inline(never)]
+pub(crate) unsafe fn external_method_code(
+    user_client: core::ptr::NonNull<IOUserClient>,
+    options: QueueOptions,
+) -> kern_return_t {
+    let Some(name) = EXTERNAL_METHOD_QUEUE else {
+        return kern_return::kIOReturnSuccess;
+    };
+    // SAFETY: the caller's contract is `ensure_on_service`'s.
+    let result =
+        unsafe { queue::ensure_on_service(queue::user_client_service(user_client), name, options) };
+    error::to_kern_return(result)
+}
+
 /// Sets the queue that external methods run on, so that the DriverKit 19 and
 /// 20 runtimes find one.
 ///
@@ -118,12 +146,16 @@ pub fn ensure_external_method_queue(
     user_client: Pin<&mut IOUserClient>,
     options: QueueOptions,
 ) -> Result<Outcome, Error> {
-    match EXTERNAL_METHOD_QUEUE_NAME.and_then(QueueName::new) {
-        Some(name) => queue::ensure(
-            &mut queue::ServiceQueues::new(bridge::ffi::user_client_as_service(user_client)),
-            name,
-            options,
-        ),
+    match EXTERNAL_METHOD_QUEUE {
+        // SAFETY: a unique reference is a live object that nothing else uses
+        // during the call.
+        Some(name) => unsafe {
+            queue::ensure_on_service(
+                queue::user_client_service(queue::pinned_ptr(user_client)),
+                name,
+                options,
+            )
+        },
         None => Ok(Outcome::NotNeeded),
     }
 }
@@ -154,5 +186,7 @@ pub fn ensure_named_queue(
         queue::reject_arguments(options);
         return Err(error);
     };
-    queue::ensure(&mut queue::ServiceQueues::new(service), name, options)
+    // SAFETY: a unique reference is a live object that nothing else uses
+    // during the call.
+    unsafe { queue::ensure_on_service(queue::pinned_ptr(service), name, options) }
 }

@@ -8,13 +8,14 @@
 use core::pin::Pin;
 use core::ptr::{self, NonNull};
 
-use crate::bridge::ffi::{self, IODispatchQueue, IOService};
-use crate::error::{Error, Step};
+use crate::bridge::ffi::{IODispatchQueue, IOService, IOUserClient};
+use crate::error::{Error, Step, to_kern_return};
 use crate::kern_return::{
     kIOReturnBadArgument, kIOReturnNoMemory, kIOReturnNotFound, kIOReturnSuccess, kern_return_t,
 };
 use crate::name::QueueName;
 use crate::options::QueueOptions;
+use crate::shims;
 
 /// The queue name of slot 0, DriverKit's `kIOServiceDefaultQueueName`.
 pub const DEFAULT_QUEUE_NAME: &core::ffi::CStr = c"Default";
@@ -67,6 +68,7 @@ pub(crate) trait QueueOps {
 }
 
 /// Runs the steps, then logs a failure once unless `NO_LOG` is set.
+#[inline(always)]
 pub(crate) fn ensure<O: QueueOps>(
     ops: &mut O,
     name: QueueName<'_>,
@@ -81,35 +83,20 @@ pub(crate) fn ensure<O: QueueOps>(
     result
 }
 
+#[inline(always)]
 fn apply<O: QueueOps>(
     ops: &mut O,
     name: QueueName<'_>,
     options: QueueOptions,
 ) -> Result<Outcome, Error> {
-    // Keep a queue the dext already set. A failed copy, or a successful one
-    // that returns no queue, both mean the slot is empty. As below, a queue
-    // returned with an error code is not owned here.
-    if options.contains(QueueOptions::KEEP_EXISTING) {
-        let (code, existing) = ops.copy_dispatch_queue(name.as_c_str());
-        if code == kIOReturnSuccess
-            && let Some(existing) = NonNull::new(existing)
-        {
-            ops.release_dispatch_queue(existing);
-            return Ok(Outcome::KeptExistingQueue);
+    // Take a reference on the queue to install. The plain fix, by far the
+    // most common call, tests the options once.
+    let policies = QueueOptions::KEEP_EXISTING | QueueOptions::CREATE_DEDICATED;
+    let (queue, outcome) = if options.intersects(policies) {
+        match take_policy_queue(ops, name, options)? {
+            Some(taken) => taken,
+            None => return Ok(Outcome::KeptExistingQueue),
         }
-    }
-
-    // Take a reference on the queue to install. DriverKit leaves the out
-    // parameter alone on failure, so a queue returned with an error code is
-    // not owned here and is not released. Success with no queue becomes an
-    // error of its own: kIOReturnNotFound for a missing default queue,
-    // kIOReturnNoMemory for a queue that could not be created.
-    let (queue, outcome) = if options.contains(QueueOptions::CREATE_DEDICATED) {
-        let (code, queue) = ops.create_dispatch_queue(name);
-        (
-            owned_queue(Step::CreateQueue, code, queue, kIOReturnNoMemory)?,
-            Outcome::CreatedDedicatedQueue,
-        )
     } else {
         let (code, queue) = ops.copy_dispatch_queue(DEFAULT_QUEUE_NAME);
         (
@@ -126,6 +113,41 @@ fn apply<O: QueueOps>(
         return Err(Error::new(Step::SetQueue, code));
     }
     Ok(outcome)
+}
+
+/// Applies KEEP_EXISTING and CREATE_DEDICATED: returns `None` when a queue
+/// the dext already set is kept, else the queue to install and the outcome.
+///
+/// DriverKit leaves the out parameter alone on failure, so a queue returned
+/// with an error code is not owned here and is not released. Success with no
+/// queue is an error of its own: kIOReturnNotFound for a missing default
+/// queue, kIOReturnNoMemory for a queue that could not be created.
+#[inline(always)]
+fn take_policy_queue<O: QueueOps>(
+    ops: &mut O,
+    name: QueueName<'_>,
+    options: QueueOptions,
+) -> Result<Option<(NonNull<IODispatchQueue>, Outcome)>, Error> {
+    // A failed copy of the named queue, or a successful one that returns no
+    // queue, both mean the slot is empty.
+    if options.contains(QueueOptions::KEEP_EXISTING) {
+        let (code, existing) = ops.copy_dispatch_queue(name.as_c_str());
+        if code == kIOReturnSuccess
+            && let Some(existing) = NonNull::new(existing)
+        {
+            ops.release_dispatch_queue(existing);
+            return Ok(None);
+        }
+    }
+
+    if options.contains(QueueOptions::CREATE_DEDICATED) {
+        let (code, queue) = ops.create_dispatch_queue(name);
+        let queue = owned_queue(Step::CreateQueue, code, queue, kIOReturnNoMemory)?;
+        return Ok(Some((queue, Outcome::CreatedDedicatedQueue)));
+    }
+    let (code, queue) = ops.copy_dispatch_queue(DEFAULT_QUEUE_NAME);
+    let queue = owned_queue(Step::CopyDefaultQueue, code, queue, kIOReturnNotFound)?;
+    Ok(Some((queue, Outcome::AliasedDefaultQueue)))
 }
 
 fn owned_queue(
@@ -168,7 +190,7 @@ fn log_failure(error: Error, queue_name: Option<QueueName<'_>>) {
     // SAFETY: the step text is a static C string, and `queue_name` is null or
     // a checked `QueueName` that outlives the call.
     unsafe {
-        ffi::log_failure(
+        shims::dext_compat_shim_log_failure(
             error.step().c_description().as_ptr(),
             queue_name,
             error.code(),
@@ -176,26 +198,78 @@ fn log_failure(error: Error, queue_name: Option<QueueName<'_>>) {
     };
 }
 
+/// Returns the object behind a pinned reference, for the shims.
+pub(crate) fn pinned_ptr<T>(object: Pin<&mut T>) -> NonNull<T> {
+    // SAFETY: the pointer only reaches DriverKit, which never moves an object.
+    NonNull::from(unsafe { object.get_unchecked_mut() })
+}
+
+/// Returns a user client as its `IOService` base, without a call.
+///
+/// IOService is IOUserClient's only, non-virtual base and both are dynamic
+/// classes, so under the Itanium C++ ABI of every Apple platform the
+/// IOService subobject is the primary base, at offset 0: the same address
+/// names both. `cpp/shims.cpp` checks the class relationship at compile time.
+pub(crate) fn user_client_service(user_client: NonNull<IOUserClient>) -> NonNull<IOService> {
+    user_client.cast()
+}
+
+/// Runs the steps on a DriverKit object, for the Rust API.
+///
+/// # Safety
+///
+/// `service` is a live object that nothing else uses during the call.
+#[inline(always)]
+pub(crate) unsafe fn ensure_on_service(
+    service: NonNull<IOService>,
+    name: QueueName<'_>,
+    options: QueueOptions,
+) -> Result<Outcome, Error> {
+    // INVARIANT: the caller guarantees what ServiceQueues requires.
+    ensure(&mut ServiceQueues { service }, name, options)
+}
+
+/// Runs the steps on a DriverKit object and returns only the code, for the C
+/// and C++ entry points of the general helper. One out-of-line copy serves
+/// all of them, so a dext that calls the helper in several ways links the
+/// steps once, and each entry point ends in a tail call.
+///
+/// # Safety
+///
+/// As for [`ensure_on_service`].
+#[inline(never)]
+pub(crate) unsafe fn ensure_code(
+    service: NonNull<IOService>,
+    name: QueueName<'_>,
+    options: QueueOptions,
+) -> kern_return_t {
+    // SAFETY: the caller's contract is the same.
+    to_kern_return(unsafe { ensure_on_service(service, name, options) })
+}
+
 /// [`QueueOps`] over DriverKit, for one service or user client.
-pub(crate) struct ServiceQueues<'a> {
-    service: Pin<&'a mut IOService>,
+///
+/// INVARIANT: `service` is a live object that nothing else uses while this
+/// value exists.
+struct ServiceQueues {
+    service: NonNull<IOService>,
 }
 
-impl<'a> ServiceQueues<'a> {
-    pub(crate) fn new(service: Pin<&'a mut IOService>) -> ServiceQueues<'a> {
-        ServiceQueues { service }
-    }
-}
-
-impl QueueOps for ServiceQueues<'_> {
+impl QueueOps for ServiceQueues {
     fn copy_dispatch_queue(
         &mut self,
         name: &core::ffi::CStr,
     ) -> (kern_return_t, *mut IODispatchQueue) {
         let mut queue = ptr::null_mut();
-        // SAFETY: `name` is a C string and `queue` a writable local.
-        let code =
-            unsafe { ffi::copy_dispatch_queue(self.service.as_mut(), name.as_ptr(), &mut queue) };
+        // SAFETY: the service is live (type invariant), `name` is a C string
+        // and `queue` a writable local.
+        let code = unsafe {
+            shims::dext_compat_shim_copy_dispatch_queue(
+                self.service.as_ptr(),
+                name.as_ptr(),
+                &mut queue,
+            )
+        };
         (code, queue)
     }
 
@@ -204,9 +278,15 @@ impl QueueOps for ServiceQueues<'_> {
         name: QueueName<'_>,
         queue: NonNull<IODispatchQueue>,
     ) -> kern_return_t {
-        // SAFETY: `name` is a checked C string; the caller holds a reference
-        // on `queue`, so it is live for the call.
-        unsafe { ffi::set_dispatch_queue(self.service.as_mut(), name.as_ptr(), queue.as_ptr()) }
+        // SAFETY: the service is live (type invariant), `name` is a checked C
+        // string, and the caller holds a reference on `queue`.
+        unsafe {
+            shims::dext_compat_shim_set_dispatch_queue(
+                self.service.as_ptr(),
+                name.as_ptr(),
+                queue.as_ptr(),
+            )
+        }
     }
 
     fn create_dispatch_queue(
@@ -215,13 +295,14 @@ impl QueueOps for ServiceQueues<'_> {
     ) -> (kern_return_t, *mut IODispatchQueue) {
         let mut queue = ptr::null_mut();
         // SAFETY: `name` is a checked C string and `queue` a writable local.
-        let code = unsafe { ffi::create_dispatch_queue(name.as_ptr(), &mut queue) };
+        let code =
+            unsafe { shims::dext_compat_shim_create_dispatch_queue(name.as_ptr(), &mut queue) };
         (code, queue)
     }
 
     fn release_dispatch_queue(&mut self, queue: NonNull<IODispatchQueue>) {
         // SAFETY: the caller owns this reference and does not use it again.
-        unsafe { ffi::release_dispatch_queue(queue.as_ptr()) }
+        unsafe { shims::dext_compat_shim_release_dispatch_queue(queue.as_ptr()) }
     }
 }
 
@@ -258,7 +339,10 @@ mod tests {
             &self.calls[..self.call_count.min(self.calls.len())]
         }
 
-        fn hand_out(&mut self, result: Option<(kern_return_t, bool)>) -> (kern_return_t, *mut IODispatchQueue) {
+        fn hand_out(
+            &mut self,
+            result: Option<(kern_return_t, bool)>,
+        ) -> (kern_return_t, *mut IODispatchQueue) {
             let (code, gives_queue) = result.unwrap_or((kIOReturnSuccess, true));
             if code == kIOReturnSuccess && gives_queue {
                 self.held += 1;
@@ -270,19 +354,29 @@ mod tests {
     }
 
     impl QueueOps for FakeOps {
-        fn copy_dispatch_queue(&mut self, _name: &core::ffi::CStr) -> (kern_return_t, *mut IODispatchQueue) {
+        fn copy_dispatch_queue(
+            &mut self,
+            _name: &core::ffi::CStr,
+        ) -> (kern_return_t, *mut IODispatchQueue) {
             self.record("copy");
             let result = self.copy_results.get(self.copies).copied().flatten();
             self.copies += 1;
             self.hand_out(result)
         }
 
-        fn set_dispatch_queue(&mut self, _name: QueueName<'_>, _queue: NonNull<IODispatchQueue>) -> kern_return_t {
+        fn set_dispatch_queue(
+            &mut self,
+            _name: QueueName<'_>,
+            _queue: NonNull<IODispatchQueue>,
+        ) -> kern_return_t {
             self.record("set");
             self.set_result
         }
 
-        fn create_dispatch_queue(&mut self, _name: QueueName<'_>) -> (kern_return_t, *mut IODispatchQueue) {
+        fn create_dispatch_queue(
+            &mut self,
+            _name: QueueName<'_>,
+        ) -> (kern_return_t, *mut IODispatchQueue) {
             self.record("create");
             let result = self.create_result;
             self.hand_out(result)
@@ -316,43 +410,67 @@ mod tests {
 
     #[test]
     fn failed_set_still_releases() {
-        let mut ops = FakeOps { set_result: kIOReturnBadArgument, ..FakeOps::default() };
+        let mut ops = FakeOps {
+            set_result: kIOReturnBadArgument,
+            ..FakeOps::default()
+        };
 
         let result = ensure(&mut ops, name(), QueueOptions::empty());
 
-        assert_eq!(result, Err(Error::new(Step::SetQueue, kIOReturnBadArgument)));
+        assert_eq!(
+            result,
+            Err(Error::new(Step::SetQueue, kIOReturnBadArgument))
+        );
         assert_eq!(ops.held, 0);
         assert_eq!(ops.logged, 1);
     }
 
     #[test]
     fn failed_copy_stops_before_set() {
-        let mut ops = FakeOps { copy_results: [Some((kIOReturnError, false)), None], ..FakeOps::default() };
+        let mut ops = FakeOps {
+            copy_results: [Some((kIOReturnError, false)), None],
+            ..FakeOps::default()
+        };
 
         let result = ensure(&mut ops, name(), QueueOptions::NO_LOG);
 
-        assert_eq!(result, Err(Error::new(Step::CopyDefaultQueue, kIOReturnError)));
+        assert_eq!(
+            result,
+            Err(Error::new(Step::CopyDefaultQueue, kIOReturnError))
+        );
         assert_eq!(ops.recorded(), [Some("copy")]);
         assert_eq!(ops.logged, 0);
     }
 
     #[test]
     fn copy_without_queue_is_not_found() {
-        let mut ops = FakeOps { copy_results: [Some((kIOReturnSuccess, false)), None], ..FakeOps::default() };
+        let mut ops = FakeOps {
+            copy_results: [Some((kIOReturnSuccess, false)), None],
+            ..FakeOps::default()
+        };
 
         let result = ensure(&mut ops, name(), QueueOptions::empty());
 
-        assert_eq!(result, Err(Error::new(Step::CopyDefaultQueue, kIOReturnNotFound)));
+        assert_eq!(
+            result,
+            Err(Error::new(Step::CopyDefaultQueue, kIOReturnNotFound))
+        );
         assert_eq!(ops.held, 0);
     }
 
     #[test]
     fn create_without_queue_is_no_memory() {
-        let mut ops = FakeOps { create_result: Some((kIOReturnSuccess, false)), ..FakeOps::default() };
+        let mut ops = FakeOps {
+            create_result: Some((kIOReturnSuccess, false)),
+            ..FakeOps::default()
+        };
 
         let result = ensure(&mut ops, name(), QueueOptions::CREATE_DEDICATED);
 
-        assert_eq!(result, Err(Error::new(Step::CreateQueue, kIOReturnNoMemory)));
+        assert_eq!(
+            result,
+            Err(Error::new(Step::CreateQueue, kIOReturnNoMemory))
+        );
         assert_eq!(ops.recorded(), [Some("create")]);
     }
 
@@ -369,17 +487,30 @@ mod tests {
 
     #[test]
     fn keep_existing_sets_an_empty_slot() {
-        let mut ops = FakeOps { copy_results: [Some((kIOReturnNotFound, false)), None], ..FakeOps::default() };
+        let mut ops = FakeOps {
+            copy_results: [Some((kIOReturnNotFound, false)), None],
+            ..FakeOps::default()
+        };
 
-        let result = ensure(&mut ops, name(), QueueOptions::KEEP_EXISTING | QueueOptions::CREATE_DEDICATED);
+        let result = ensure(
+            &mut ops,
+            name(),
+            QueueOptions::KEEP_EXISTING | QueueOptions::CREATE_DEDICATED,
+        );
 
         assert_eq!(result, Ok(Outcome::CreatedDedicatedQueue));
-        assert_eq!(ops.recorded(), [Some("copy"), Some("create"), Some("set"), Some("release")]);
+        assert_eq!(
+            ops.recorded(),
+            [Some("copy"), Some("create"), Some("set"), Some("release")]
+        );
         assert_eq!(ops.held, 0);
     }
 
     #[test]
     fn error_never_reports_success() {
-        assert_eq!(Error::new(Step::SetQueue, kIOReturnSuccess).code(), kIOReturnError);
+        assert_eq!(
+            Error::new(Step::SetQueue, kIOReturnSuccess).code(),
+            kIOReturnError
+        );
     }
 }

@@ -29,7 +29,10 @@ fn null_user_client_is_bad_argument() {
     assert_no_runtime_call(&sim);
     let log = sim.log();
     assert_eq!(log.len(), 1, "{log:?}");
-    assert!(log[0].contains("checking the arguments"), "{log:?}");
+    assert!(
+        log[0].contains("argument check failed for queue (none)"),
+        "{log:?}"
+    );
 }
 
 #[test]
@@ -37,7 +40,12 @@ fn null_user_client_without_log() {
     let sim = Sim::new(Config::runtime(20));
 
     // SAFETY: null is part of the contract.
-    let code = unsafe { dext_compat_ensure_external_method_queue_with_options(ptr::null_mut(), QueueOptions::NO_LOG.bits()) };
+    let code = unsafe {
+        dext_compat_ensure_external_method_queue_with_options(
+            ptr::null_mut(),
+            QueueOptions::NO_LOG.bits(),
+        )
+    };
 
     assert_eq!(code, kIOReturnBadArgument);
     assert!(sim.log().is_empty());
@@ -50,13 +58,15 @@ fn unknown_option_bits_are_rejected_first() {
 
     for bit in 3..32 {
         // SAFETY: a live user client from the simulation.
-        let code = unsafe { dext_compat_ensure_external_method_queue_with_options(client.cast(), 1 << bit) };
+        let code = unsafe {
+            dext_compat_ensure_external_method_queue_with_options(client.cast(), 1 << bit)
+        };
         assert_eq!(code, kIOReturnBadArgument, "bit {bit}");
     }
 
     assert_no_runtime_call(&sim);
     assert_eq!(sim.log().len(), 29);
-    assert!(sim.log()[0].contains("checking the options"));
+    assert!(sim.log()[0].contains("option check failed"));
 }
 
 #[test]
@@ -68,7 +78,10 @@ fn c_entry_fixes_the_client() {
     let code = unsafe { dext_compat_ensure_external_method_queue(client.cast()) };
 
     assert_eq!(code, kIOReturnSuccess);
-    assert!(matches!(sim.call_external_method(client, 0, &[], 0), Delivery::Ran { .. }));
+    assert!(matches!(
+        sim.call_external_method(client, 0, &[], 0),
+        Delivery::Ran { .. }
+    ));
 }
 
 fn named_queue(service: dext_sim::Object, name: *const c_char) -> i32 {
@@ -85,10 +98,26 @@ fn invalid_names_are_rejected_first() {
     let mut long_terminated = long_name;
     long_terminated[QUEUE_NAME_CAPACITY] = 0;
 
-    assert_eq!(named_queue(service, ptr::null()), kIOReturnBadArgument, "null name");
-    assert_eq!(named_queue(service, c"".as_ptr()), kIOReturnBadArgument, "empty name");
-    assert_eq!(named_queue(service, long_name.as_ptr().cast()), kIOReturnBadArgument, "no NUL in 256 bytes");
-    assert_eq!(named_queue(service, long_terminated.as_ptr().cast()), kIOReturnBadArgument, "256 bytes and NUL");
+    assert_eq!(
+        named_queue(service, ptr::null()),
+        kIOReturnBadArgument,
+        "null name"
+    );
+    assert_eq!(
+        named_queue(service, c"".as_ptr()),
+        kIOReturnBadArgument,
+        "empty name"
+    );
+    assert_eq!(
+        named_queue(service, long_name.as_ptr().cast()),
+        kIOReturnBadArgument,
+        "no NUL in 256 bytes"
+    );
+    assert_eq!(
+        named_queue(service, long_terminated.as_ptr().cast()),
+        kIOReturnBadArgument,
+        "256 bytes and NUL"
+    );
 
     assert_no_runtime_call(&sim);
 }
@@ -98,7 +127,8 @@ fn null_service_is_bad_argument() {
     let sim = Sim::new(Config::runtime(20));
 
     // SAFETY: null is part of the contract.
-    let code = unsafe { dext_compat_ensure_named_queue(ptr::null_mut(), c"AuxiliaryQueue".as_ptr(), 0) };
+    let code =
+        unsafe { dext_compat_ensure_named_queue(ptr::null_mut(), c"AuxiliaryQueue".as_ptr(), 0) };
 
     assert_eq!(code, kIOReturnBadArgument);
     assert_no_runtime_call(&sim);
@@ -110,16 +140,25 @@ fn scsi_queues_are_set() {
     let sim = Sim::new(Config::runtime(20));
     let service = sim.create_object(None, false, &["AuxiliaryQueue", "InterruptQueue"], None);
 
-    assert_eq!(named_queue(service, c"AuxiliaryQueue".as_ptr()), kIOReturnSuccess);
+    assert_eq!(
+        named_queue(service, c"AuxiliaryQueue".as_ptr()),
+        kIOReturnSuccess
+    );
     // SAFETY: a live service and a NUL-terminated name.
     let code = unsafe {
-        dext_compat_ensure_named_queue(service.cast(), c"InterruptQueue".as_ptr(), QueueOptions::CREATE_DEDICATED.bits())
+        dext_compat_ensure_named_queue(
+            service.cast(),
+            c"InterruptQueue".as_ptr(),
+            QueueOptions::CREATE_DEDICATED.bits(),
+        )
     };
     assert_eq!(code, kIOReturnSuccess);
 
     let default_queue = sim.queue_in_slot(service, "Default");
     assert_eq!(sim.queue_in_slot(service, "AuxiliaryQueue"), default_queue);
-    let interrupt = sim.queue_in_slot(service, "InterruptQueue").expect("a queue");
+    let interrupt = sim
+        .queue_in_slot(service, "InterruptQueue")
+        .expect("a queue");
     assert_eq!(sim.queue_label(interrupt), "InterruptQueue");
     // The slot holds the only reference to the dedicated queue.
     assert_eq!(sim.retain_count(interrupt), 1);
@@ -131,15 +170,23 @@ fn unlisted_name_fails_in_set() {
     // helper passes the code on and still releases its reference.
     let sim = Sim::new(Config::runtime(20));
     let service = sim.create_object(None, false, &[], None);
-    let default_queue = sim.queue_in_slot(service, "Default").expect("a default queue");
+    let default_queue = sim
+        .queue_in_slot(service, "Default")
+        .expect("a default queue");
     let count_before = sim.retain_count(default_queue);
 
-    assert_eq!(named_queue(service, c"AuxiliaryQueue".as_ptr()), kIOReturnBadArgument);
+    assert_eq!(
+        named_queue(service, c"AuxiliaryQueue".as_ptr()),
+        kIOReturnBadArgument
+    );
 
     assert_eq!(sim.retain_count(default_queue), count_before);
     assert_eq!(sim.call_count(Call::SetDispatchQueue), 1);
     assert_eq!(sim.refcount_errors(), 0);
     let log = sim.log();
     assert_eq!(log.len(), 1, "{log:?}");
-    assert!(log[0].contains("SetDispatchQueue failed for queue AuxiliaryQueue: 0xe00002c2"), "{log:?}");
+    assert!(
+        log[0].contains("SetDispatchQueue failed for queue AuxiliaryQueue: 0xe00002c2"),
+        "{log:?}"
+    );
 }

@@ -15,7 +15,9 @@ const CLIENTS_PER_THREAD: usize = 50;
 
 fn main() {
     clients_fixed_from_many_threads();
-    println!("concurrency: {THREADS} threads x {CLIENTS_PER_THREAD} user clients on runtimes 19, 20, 25: 1 passed, 0 failed");
+    println!(
+        "concurrency: {THREADS} threads x {CLIENTS_PER_THREAD} user clients on runtimes 19, 20, 25: 1 passed, 0 failed"
+    );
 }
 
 fn clients_fixed_from_many_threads() {
@@ -29,13 +31,21 @@ fn clients_fixed_from_many_threads() {
                 scope.spawn(move || {
                     // Half the threads ask for dedicated queues, so queue
                     // creation races with copying the shared default queue.
-                    let options = if thread_index % 2 == 0 { QueueOptions::empty() } else { QueueOptions::CREATE_DEDICATED };
+                    let options = if thread_index % 2 == 0 {
+                        QueueOptions::empty()
+                    } else {
+                        QueueOptions::CREATE_DEDICATED
+                    };
                     for _ in 0..CLIENTS_PER_THREAD {
                         let client = sim.create_user_client(Some(provider), common::sdk_major());
-                        let outcome = ensure_external_method_queue(common::user_client(client), options);
+                        let outcome =
+                            ensure_external_method_queue(common::user_client(client), options);
                         assert!(outcome.is_ok(), "runtime {runtime}: {outcome:?}");
                         let delivery = sim.call_external_method(client, 0, &[], 0);
-                        assert!(matches!(delivery, Delivery::Ran { .. }), "runtime {runtime}: {delivery:?}");
+                        assert!(
+                            matches!(delivery, Delivery::Ran { .. }),
+                            "runtime {runtime}: {delivery:?}"
+                        );
                         sim.release(client);
                     }
                 });
@@ -44,7 +54,9 @@ fn clients_fixed_from_many_threads() {
 
         // Only the provider and its default queue remain, with the queue's
         // count back to the provider's one reference.
-        let default_queue = sim.queue_in_slot(provider, "Default").expect("a default queue");
+        let default_queue = sim
+            .queue_in_slot(provider, "Default")
+            .expect("a default queue");
         assert_eq!(sim.retain_count(default_queue), 1, "runtime {runtime}");
         assert_eq!(sim.live_objects(), 2, "runtime {runtime}");
         sim.release(provider);

@@ -10,7 +10,9 @@ mod common;
 
 use core::ffi::CStr;
 
-use dext_compat::kern_return::{kIOReturnNoMemory, kIOReturnNotFound, kIOReturnSuccess, kern_return_t};
+use dext_compat::kern_return::{
+    kIOReturnNoMemory, kIOReturnNotFound, kIOReturnSuccess, kern_return_t,
+};
 use dext_compat::{Error, Outcome, QueueOptions, Step};
 use dext_sim::{Call, Config, Fault, Object, RUNTIMES, Sim};
 
@@ -61,7 +63,11 @@ const POLICIES: [QueueOptions; 4] = [
 fn expected(plan: Plan, options: QueueOptions, preset: bool) -> Result<Outcome, Error> {
     let mut copies = 0;
     let fault_on = |call: Call, occurrence: u32| match plan {
-        Some((planned, planned_occurrence, fault)) if planned == call && planned_occurrence == occurrence => Some(fault),
+        Some((planned, planned_occurrence, fault))
+            if planned == call && planned_occurrence == occurrence =>
+        {
+            Some(fault)
+        }
         _ => None,
     };
 
@@ -71,12 +77,25 @@ fn expected(plan: Plan, options: QueueOptions, preset: bool) -> Result<Outcome, 
             return Ok(Outcome::KeptExistingQueue);
         }
     }
-    let (step, call, occurrence, null_code, outcome) = if options.contains(QueueOptions::CREATE_DEDICATED) {
-        (Step::CreateQueue, Call::CreateDispatchQueue, 1, kIOReturnNoMemory, Outcome::CreatedDedicatedQueue)
-    } else {
-        copies += 1;
-        (Step::CopyDefaultQueue, Call::CopyDispatchQueue, copies, kIOReturnNotFound, Outcome::AliasedDefaultQueue)
-    };
+    let (step, call, occurrence, null_code, outcome) =
+        if options.contains(QueueOptions::CREATE_DEDICATED) {
+            (
+                Step::CreateQueue,
+                Call::CreateDispatchQueue,
+                1,
+                kIOReturnNoMemory,
+                Outcome::CreatedDedicatedQueue,
+            )
+        } else {
+            copies += 1;
+            (
+                Step::CopyDefaultQueue,
+                Call::CopyDispatchQueue,
+                copies,
+                kIOReturnNotFound,
+                Outcome::AliasedDefaultQueue,
+            )
+        };
     match fault_on(call, occurrence) {
         Some(Fault::Fail(code)) => return Err(Error::new(step, code)),
         Some(Fault::NullQueue) => return Err(Error::new(step, null_code)),
@@ -106,7 +125,11 @@ fn fault_matrix() {
     for entry in ENTRIES {
         for options in POLICIES {
             for log in [true, false] {
-                let options = if log { options } else { options | QueueOptions::NO_LOG };
+                let options = if log {
+                    options
+                } else {
+                    options | QueueOptions::NO_LOG
+                };
                 for preset in [false, true] {
                     for plan in plans() {
                         let mut expect = expected(plan, options, preset);
@@ -123,7 +146,14 @@ fn fault_matrix() {
                             cases += 1;
                         }
                         if log {
-                            rows.push(Row { entry, options, preset, plan, result: expect, cases: RUNTIMES.len() * 2 });
+                            rows.push(Row {
+                                entry,
+                                options,
+                                preset,
+                                plan,
+                                result: expect,
+                                cases: RUNTIMES.len() * 2,
+                            });
                         }
                     }
                 }
@@ -133,17 +163,29 @@ fn fault_matrix() {
 
     print_table(&rows);
     println!("{cases} cases, {cases} passed");
-    assert_eq!(cases, ENTRIES.len() * POLICIES.len() * 2 * 2 * plans().len() * RUNTIMES.len());
+    assert_eq!(
+        cases,
+        ENTRIES.len() * POLICIES.len() * 2 * 2 * plans().len() * RUNTIMES.len()
+    );
 }
 
 /// Runs one case and checks the logs and references; returns the result.
-fn run_case(entry: Entry, runtime: u32, options: QueueOptions, preset: bool, plan: Plan) -> Result<Outcome, Error> {
-    let context = format!("{entry:?}, runtime {runtime}, {options:?}, preset {preset}, fault {plan:?}");
+fn run_case(
+    entry: Entry,
+    runtime: u32,
+    options: QueueOptions,
+    preset: bool,
+    plan: Plan,
+) -> Result<Outcome, Error> {
+    let context =
+        format!("{entry:?}, runtime {runtime}, {options:?}, preset {preset}, fault {plan:?}");
     let sim = Sim::new(Config::runtime(runtime));
     let provider = sim.create_object(None, false, &[], None);
     let object = match entry {
         Entry::ExternalMethod => sim.create_user_client(Some(provider), common::sdk_major()),
-        Entry::NamedQueue | Entry::NamedQueueC => sim.create_object(Some(provider), false, &[AUXILIARY], None),
+        Entry::NamedQueue | Entry::NamedQueueC => {
+            sim.create_object(Some(provider), false, &[AUXILIARY], None)
+        }
     };
     let name = match entry {
         Entry::ExternalMethod => dext_sim::EXTERNAL_METHOD_QUEUE,
@@ -154,7 +196,9 @@ fn run_case(entry: Entry, runtime: u32, options: QueueOptions, preset: bool, pla
     let mut extra = Vec::new();
     if preset {
         let owner = sim.create_object(None, false, &[], None);
-        let queue = sim.queue_in_slot(owner, "Default").expect("a default queue");
+        let queue = sim
+            .queue_in_slot(owner, "Default")
+            .expect("a default queue");
         // Ignore the code: on an SDK without the name the slot does not exist.
         let _ = sim.set_dispatch_queue(object, name, queue);
         extra.push(owner);
@@ -171,7 +215,11 @@ fn run_case(entry: Entry, runtime: u32, options: QueueOptions, preset: bool, pla
     let logged = sim.log().len();
     let expected_logs = usize::from(result.is_err() && !options.contains(QueueOptions::NO_LOG));
     assert_eq!(logged, expected_logs, "{context}: log {:?}", sim.log());
-    assert_eq!(sim.refcount_errors(), 0, "{context}: over-release during the call");
+    assert_eq!(
+        sim.refcount_errors(),
+        0,
+        "{context}: over-release during the call"
+    );
 
     // Drop every object: all queues must go with them.
     sim.release(object);
@@ -180,7 +228,11 @@ fn run_case(entry: Entry, runtime: u32, options: QueueOptions, preset: bool, pla
         sim.release(owner);
     }
     assert_eq!(sim.live_objects(), 0, "{context}: a reference leaked");
-    assert_eq!(sim.refcount_errors(), 0, "{context}: a reference was released twice");
+    assert_eq!(
+        sim.refcount_errors(),
+        0,
+        "{context}: a reference was released twice"
+    );
     result
 }
 
@@ -190,12 +242,26 @@ fn run_case(entry: Entry, runtime: u32, options: QueueOptions, preset: bool, pla
 fn call_helper(entry: Entry, object: Object, options: QueueOptions) -> Result<Outcome, Error> {
     let name: &CStr = c"AuxiliaryQueue";
     match entry {
-        Entry::ExternalMethod => dext_compat::ensure_external_method_queue(common::user_client(object), options),
-        Entry::NamedQueue => dext_compat::ensure_named_queue(common::service(object), name, options),
+        Entry::ExternalMethod => {
+            dext_compat::ensure_external_method_queue(common::user_client(object), options)
+        }
+        Entry::NamedQueue => {
+            dext_compat::ensure_named_queue(common::service(object), name, options)
+        }
         Entry::NamedQueueC => {
             // SAFETY: a live service from the simulation and a C string.
-            let code = unsafe { dext_compat::dext_compat_ensure_named_queue(object.cast(), name.as_ptr(), options.bits()) };
-            if code == kIOReturnSuccess { Ok(Outcome::AliasedDefaultQueue) } else { Err(Error::new(Step::CheckArguments, code)) }
+            let code = unsafe {
+                dext_compat::dext_compat_ensure_named_queue(
+                    object.cast(),
+                    name.as_ptr(),
+                    options.bits(),
+                )
+            };
+            if code == kIOReturnSuccess {
+                Ok(Outcome::AliasedDefaultQueue)
+            } else {
+                Err(Error::new(Step::CheckArguments, code))
+            }
         }
     }
 }
@@ -211,12 +277,19 @@ fn comparable(entry: Entry, result: Result<Outcome, Error>) -> Result<Outcome, E
 }
 
 fn print_table(rows: &[Row]) {
-    println!("{:<15} {:<34} {:<7} {:<36} {:<52} cases", "entry", "policy", "preset", "fault", "result");
+    println!(
+        "{:<15} {:<34} {:<7} {:<36} {:<52} cases",
+        "entry", "policy", "preset", "fault", "result"
+    );
     for row in rows {
         let fault = match row.plan {
             None => "none".to_owned(),
-            Some((call, occurrence, Fault::Fail(code))) => format!("{call:?} #{occurrence}: fails 0x{:08x}", code as u32),
-            Some((call, occurrence, Fault::NullQueue)) => format!("{call:?} #{occurrence}: no queue"),
+            Some((call, occurrence, Fault::Fail(code))) => {
+                format!("{call:?} #{occurrence}: fails 0x{:08x}", code as u32)
+            }
+            Some((call, occurrence, Fault::NullQueue)) => {
+                format!("{call:?} #{occurrence}: no queue")
+            }
         };
         let result = match row.result {
             Ok(outcome) => format!("{outcome:?}"),
