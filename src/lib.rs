@@ -146,6 +146,7 @@ pub fn ensure_external_method_queue(
     user_client: Pin<&mut IOUserClient>,
     options: QueueOptions,
 ) -> Result<Outcome, Error> {
+    check_options(options)?;
     match EXTERNAL_METHOD_QUEUE {
         // SAFETY: a unique reference is a live object that nothing else uses
         // during the call.
@@ -170,8 +171,10 @@ pub fn ensure_external_method_queue(
 ///
 /// # Errors
 ///
-/// - [`Step::CheckArguments`] with `kIOReturnBadArgument` when `name` is empty
-///   or longer than 255 bytes, before any DriverKit call;
+/// - [`Step::CheckOptions`] with `kIOReturnBadArgument` for an option bit
+///   this version does not know, and [`Step::CheckArguments`] with
+///   `kIOReturnBadArgument` when `name` is empty or longer than 255 bytes,
+///   both before any DriverKit call;
 /// - [`Step::CopyDefaultQueue`], [`Step::CreateQueue`] or [`Step::SetQueue`]
 ///   with DriverKit's code. When DriverKit reports success but returns no
 ///   queue, the code is `kIOReturnNotFound` for the default queue and
@@ -181,6 +184,7 @@ pub fn ensure_named_queue(
     name: &CStr,
     options: QueueOptions,
 ) -> Result<Outcome, Error> {
+    check_options(options)?;
     let Some(name) = QueueName::new(name) else {
         let error = Error::new(Step::CheckArguments, kIOReturnBadArgument);
         queue::reject_arguments(options);
@@ -189,4 +193,16 @@ pub fn ensure_named_queue(
     // SAFETY: a unique reference is a live object that nothing else uses
     // during the call.
     unsafe { queue::ensure_on_service(queue::pinned_ptr(service), name, options) }
+}
+
+/// Rejects bits that `QueueOptions::from_bits_retain` let through but this
+/// version does not know, as the C entry points do.
+fn check_options(options: QueueOptions) -> Result<(), Error> {
+    if QueueOptions::from_c(options.bits()).is_some() {
+        return Ok(());
+    }
+    Err(Error::new(
+        Step::CheckOptions,
+        queue::reject_options(options.bits()),
+    ))
 }

@@ -134,3 +134,19 @@ fn sdk_without_queue_name_is_a_no_op() {
         assert_eq!(sim.call_count(call), 0, "{call:?} was called");
     }
 }
+
+#[test]
+fn unknown_option_bits_rejected_in_rust() {
+    let sim = Sim::new(Config::runtime(20));
+    let client = sim.create_user_client(None, sdk_major());
+
+    let outcome =
+        ensure_external_method_queue(user_client(client), QueueOptions::from_bits_retain(1 << 5));
+
+    let error = outcome.expect_err("an unknown bit is rejected");
+    assert_eq!(error.step(), dext_compat::Step::CheckOptions);
+    assert_eq!(error.code(), dext_compat::kern_return::kIOReturnBadArgument);
+    for call in dext_sim::Call::ALL {
+        assert_eq!(sim.call_count(call), 0, "{call:?} was called");
+    }
+}

@@ -23,14 +23,19 @@ use cases::{Case, Observed, UserClient};
 
 const WORKSPACE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
+const USAGE: &str = "usage: cargo run -p sample-dext -- [--sdk N]... [--runtime N]... [--no-fallback] \
+                     [--old-runtime-rejects-described-names]";
+
 fn main() -> ExitCode {
     let options = match Options::parse(std::env::args().skip(1)) {
-        Ok(options) => options,
+        Ok(Some(options)) => options,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(message) => {
             eprintln!("error: {message}");
-            eprintln!(
-                "usage: cargo run -p sample-dext -- [--sdk N]... [--runtime N]... [--no-fallback] [--old-runtime-rejects-described-names]"
-            );
+            eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
     };
@@ -51,7 +56,8 @@ struct Options {
 }
 
 impl Options {
-    fn parse(mut arguments: impl Iterator<Item = String>) -> Result<Options, String> {
+    /// Parses the command line; `None` asks for the usage text.
+    fn parse(mut arguments: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
         let mut options = Options {
             sdks: Vec::new(),
             runtimes: Vec::new(),
@@ -67,6 +73,7 @@ impl Options {
                     }
                     options.runtimes.push(runtime);
                 }
+                "--help" | "-h" => return Ok(None),
                 "--no-fallback" => options.host_flags.push("--no-fallback"),
                 "--old-runtime-rejects-described-names" => options
                     .host_flags
@@ -77,7 +84,7 @@ impl Options {
         if options.runtimes.is_empty() {
             options.runtimes = dext_sim_runtimes();
         }
-        Ok(options)
+        Ok(Some(options))
     }
 }
 
@@ -161,8 +168,8 @@ fn mock_sdks(workspace: &Path) -> Result<Vec<u32>, String> {
 /// Builds the sample's two binaries against mock SDK `sdk`, each SDK in its
 /// own target directory so that switching SDKs rebuilds nothing.
 fn build_sample(workspace: &Path, sdk: u32) -> Result<(PathBuf, PathBuf), String> {
-    let target_dir = workspace
-        .join("target/sample-dext")
+    let target_dir = runner_target_dir(workspace)
+        .join("sample-dext")
         .join(format!("sdk-{sdk}"));
     eprintln!("building the sample dext against mock SDK {sdk}.0 ...");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -206,7 +213,11 @@ fn build_sample(workspace: &Path, sdk: u32) -> Result<(PathBuf, PathBuf), String
 fn runner_target_dir(workspace: &Path) -> PathBuf {
     let executable = std::env::current_exe().ok();
     let profile_dir = executable.as_deref().and_then(Path::parent).map(|dir| {
-        if dir.ends_with("deps") { dir.parent().unwrap_or(dir) } else { dir }
+        if dir.ends_with("deps") {
+            dir.parent().unwrap_or(dir)
+        } else {
+            dir
+        }
     });
     match profile_dir.and_then(Path::parent) {
         Some(target) => target.to_path_buf(),

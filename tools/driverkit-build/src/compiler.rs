@@ -196,9 +196,21 @@ pub fn run_wrapped(arguments: &[String]) -> Result<i32> {
             Some(system_include.as_str()).filter(|path| *path != "-"),
         ))
         .args(drop_macos_flags(compiler_arguments));
+    // zig 0.17 writes an empty `a.o` into the working directory for some
+    // invocations that produce no object, such as the `--version` query of
+    // cc-rs; remove it, unless it was there before or was asked for, so the
+    // build leaves nothing behind in the checkout.
+    let stray = Path::new("a.o");
+    let requested = compiler_arguments
+        .iter()
+        .any(|argument| argument == "a.o" || argument.ends_with("/a.o"));
+    let stray_existed = stray.exists();
     let status = command
         .status()
         .map_err(|error| Error::io(Path::new(&words[0]), error))?;
+    if kind == CompilerKind::Zig && !requested && !stray_existed && stray.exists() {
+        let _ = std::fs::remove_file(stray);
+    }
     Ok(status.code().unwrap_or(1))
 }
 

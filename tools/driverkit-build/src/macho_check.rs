@@ -42,10 +42,15 @@ pub struct ArchiveReport {
 }
 
 /// Checks a single-architecture archive.
-pub fn check_archive(path: &Path, arch: Arch, minimum: Version) -> Result<ArchiveReport> {
+pub fn check_archive(
+    path: &Path,
+    arch: Arch,
+    minimum: Version,
+    check_panics: bool,
+) -> Result<ArchiveReport> {
     let data = fs::read(path).map_err(|error| Error::io(path, error))?;
     let label = path.display().to_string();
-    let members = check_archive_data(&data, &label, arch, minimum)?;
+    let members = check_archive_data(&data, &label, arch, minimum, check_panics)?;
     Ok(ArchiveReport { arch, members })
 }
 
@@ -54,6 +59,7 @@ pub fn check_archive(path: &Path, arch: Arch, minimum: Version) -> Result<Archiv
 pub fn check_universal_archive(
     path: &Path,
     expected: &[(Arch, Version)],
+    check_panics: bool,
 ) -> Result<Vec<ArchiveReport>> {
     let data = fs::read(path).map_err(|error| Error::io(path, error))?;
     let label = path.display().to_string();
@@ -78,7 +84,13 @@ pub fn check_universal_archive(
         let slice_data = slice.data(&*data).map_err(|error| {
             Error::Check(format!("{label}: reading the {arch} slice failed: {error}"))
         })?;
-        let members = check_archive_data(slice_data, &format!("{label} ({arch})"), arch, minimum)?;
+        let members = check_archive_data(
+            slice_data,
+            &format!("{label} ({arch})"),
+            arch,
+            minimum,
+            check_panics,
+        )?;
         reports.push(ArchiveReport { arch, members });
     }
 
@@ -92,13 +104,14 @@ pub fn check_universal_archive(
 
 /// Checks every member of an archive for `LC_BUILD_VERSION` with platform
 /// DRIVERKIT and the minimum version `minimum`, for the CPU type of `arch`,
-/// and for unwinding symbols, and the helper's members for panic symbols.
-/// Collects every problem before failing.
+/// and for unwinding symbols, and, with `check_panics`, the helper's members
+/// for panic symbols. Collects every problem before failing.
 fn check_archive_data(
     data: &[u8],
     label: &str,
     arch: Arch,
     minimum: Version,
+    check_panics: bool,
 ) -> Result<Vec<MemberReport>> {
     let archive = ArchiveFile::parse(data)
         .map_err(|error| Error::Check(format!("{label} is not an archive: {error}")))?;
@@ -113,7 +126,7 @@ fn check_archive_data(
         let member_data = member.data(data).map_err(|error| {
             Error::Check(format!("{label}({name}): reading it failed: {error}"))
         })?;
-        if panic_check::is_helper_member(&name) {
+        if check_panics && panic_check::is_helper_member(&name) {
             helper_members += 1;
             match panic_check::panic_references(member_data) {
                 Ok(panics) if panics.is_empty() => {}
@@ -134,7 +147,7 @@ fn check_archive_data(
         problems.push(format!("{label} has no members"));
     }
     // The no-panic check must have found something to check.
-    if helper_members == 0 {
+    if check_panics && helper_members == 0 {
         problems.push(format!(
             "{label} has no member of the dext_compat crate, bridge or shims"
         ));

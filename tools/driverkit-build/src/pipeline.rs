@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::macho_check::{self, ArchiveReport, platform_name};
 use crate::sample::{SAMPLE_NAME, SampleLink};
 use crate::sdk::Sdk;
-use crate::settings::Settings;
+use crate::settings::{Configuration, Settings};
 use crate::version::Version;
 use crate::{compiler, headers, target_spec, tools};
 
@@ -149,15 +149,25 @@ pub fn run(settings: &Settings) -> Result<()> {
     let installed = headers::install(&workspace, &built[0].2.library_out_dir, &include)?;
     println!("headers: {}", installed.join(", "));
 
-    // Check every member of every archive.
+    // Check every member of every archive. Only release objects must be
+    // free of panics: a Debug build keeps Rust's overflow and bounds checks,
+    // which abort the dext when they fail, as debug builds are meant to.
+    let check_panics = settings.configuration == Configuration::Release;
+    if check_panics {
+        println!("checking that the helper's objects refer to no panic entry point of core");
+    } else {
+        println!(
+            "note: Debug build: the helper keeps Rust's debug checks, so the no-panic check is skipped"
+        );
+    }
     let mut reports: Vec<(String, ArchiveReport)> = Vec::new();
     for ((arch, minimum, _), path) in built.iter().zip(&thin) {
         reports.push((
             format!("{arch}/{ARCHIVE_NAME}"),
-            macho_check::check_archive(path, *arch, *minimum)?,
+            macho_check::check_archive(path, *arch, *minimum, check_panics)?,
         ));
     }
-    for report in macho_check::check_universal_archive(&universal, &targets)? {
+    for report in macho_check::check_universal_archive(&universal, &targets, check_panics)? {
         reports.push((
             format!("universal/{ARCHIVE_NAME} ({})", report.arch),
             report,
