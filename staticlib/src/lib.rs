@@ -5,12 +5,12 @@
 //! in `dext_compat/dext_compat.h` is in the archive, and it adds what only a
 //! final `no_std` artefact may define:
 //!
-//! - a panic handler that calls the C library's `abort()` and formats no
-//!   message, so none of `core::fmt`'s panic-message code is linked for it;
-//! - a global allocator over DriverKit's `IOMalloc`/`IOFree`, because the
-//!   bridge's `cxx` runtime uses `alloc`.
+//! a panic handler that calls the C library's `abort()` and formats no
+//! message, so none of `core::fmt`'s panic-message code is linked for it. It
+//! needs no global allocator, because `driverkit-build` builds the archive
+//! without the `alloc` crate.
 //!
-//! Both exist only when building for DriverKit (`cfg(dext_compat_driverkit)`,
+//! The handler exists only when building for DriverKit (`cfg(dext_compat_driverkit)`,
 //! set by the build script). On any other target the crate links `std`, which
 //! brings its own, so the workspace still builds and tests on the host.
 //!

@@ -1,4 +1,4 @@
-//! The build: settings and tools, one cargo build per architecture, the
+//! The build: settings and tools, one cargo build for all architectures, the
 //! universal archive and headers, the checks, and the publication of the
 //! outputs once everything has passed.
 
@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::arch::Arch;
-use crate::cargo_build::{BuiltArchive, CargoBuild};
+use crate::cargo_build::{BuiltArchive, CargoBuild, TargetBuild};
 use crate::error::{Error, Result};
 use crate::macho_check::{self, ArchiveReport, platform_name};
 use crate::sample::{SAMPLE_NAME, SampleLink};
@@ -105,38 +105,46 @@ pub fn run(settings: &Settings) -> Result<()> {
         create_dir(&tool_dir.join(directory))?;
     }
 
-    // Build each architecture.
-    let mut built: Vec<(Arch, Version, BuiltArchive)> = Vec::new();
+    // Build every architecture in one cargo invocation.
+    let build_started = Instant::now();
+    let wrappers = tool_dir.join("wrappers");
+    let mut target_builds = Vec::new();
     for &(arch, minimum) in &targets {
-        let arch_started = Instant::now();
-        let target_spec = target_spec::write(&toolchain, arch, &tool_dir.join("spec"))?;
-        let wrappers = tool_dir.join("wrappers");
-        let cc_wrapper = compiler::write_wrapper(&wrappers, &c_compiler, false, arch, minimum)?;
-        let cxx_wrapper = compiler::write_wrapper(&wrappers, &c_compiler, true, arch, minimum)?;
-        let result = CargoBuild {
-            toolchain: &toolchain,
-            workspace: &workspace,
-            target_dir: &tool_dir.join("cargo"),
-            target_spec: &target_spec,
+        target_builds.push(TargetBuild {
             arch,
             minimum,
-            configuration: settings.configuration,
-            sdk: &sdk,
-            cc_wrapper: &cc_wrapper,
-            cxx_wrapper: &cxx_wrapper,
-            ar: ar.as_deref(),
-        }
-        .run()?;
+            target_spec: target_spec::write(&toolchain, arch, &tool_dir.join("spec"))?,
+            cc_wrapper: compiler::write_wrapper(&wrappers, &c_compiler, false, arch, minimum)?,
+            cxx_wrapper: compiler::write_wrapper(&wrappers, &c_compiler, true, arch, minimum)?,
+        });
+    }
+    let results = CargoBuild {
+        toolchain: &toolchain,
+        workspace: &workspace,
+        target_dir: &tool_dir.join("cargo"),
+        targets: &target_builds,
+        configuration: settings.configuration,
+        sdk: &sdk,
+        ar: ar.as_deref(),
+    }
+    .run()?;
+    let mut built: Vec<(Arch, Version, BuiltArchive)> = Vec::new();
+    for (&(arch, minimum), result) in targets.iter().zip(results) {
         copy_file(
             &result.archive,
             &staging.path.join(arch.xcode_name()).join(ARCHIVE_NAME),
         )?;
-        println!(
-            "built {arch} (DriverKit {minimum}) in {:.1} s",
-            arch_started.elapsed().as_secs_f64()
-        );
         built.push((arch, minimum, result));
     }
+    let built_names: Vec<String> = built
+        .iter()
+        .map(|(arch, minimum, _)| format!("{arch} (DriverKit {minimum})"))
+        .collect();
+    println!(
+        "built {} in {:.1} s",
+        built_names.join(" and "),
+        build_started.elapsed().as_secs_f64()
+    );
 
     // Join the architectures and install the headers.
     let universal = staging.path.join("universal").join(ARCHIVE_NAME);

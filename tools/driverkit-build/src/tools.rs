@@ -34,8 +34,8 @@ pub struct RustToolchain {
 #[derive(Clone, Debug)]
 pub struct CCompiler {
     pub kind: CompilerKind,
-    /// The program and the arguments before the compiler's own, e.g.
-    /// `python3 -m ziglang`.
+    /// The program and the arguments before the compiler's own: zig's
+    /// binary, or `python3 -m ziglang` when it cannot be found.
     pub command: Vec<String>,
     /// The Darwin C library headers to pass with `-isystem`. zig adds its
     /// copy only for macOS targets, not for DriverKit ones.
@@ -190,7 +190,7 @@ fn check_rustc(rustc: &Path) -> std::result::Result<String, String> {
 }
 
 /// Finds the C and C++ compiler: Apple's clang on macOS; elsewhere `zig`
-/// from `PATH` or the PyPI package ziglang through `python3 -m ziglang`.
+/// from `PATH` or the binary of the PyPI package ziglang.
 pub fn find_c_compiler() -> Result<CCompiler> {
     if cfg!(target_os = "macos") {
         return match find_in_path("xcrun") {
@@ -223,10 +223,18 @@ pub fn find_c_compiler() -> Result<CCompiler> {
             ]);
         }
     }
-    for command in candidates {
+    for mut command in candidates {
         if let Some(lib_dir) = zig_lib_dir(&command) {
             let system_include = lib_dir.join("libc/include/any-darwin-any");
             if system_include.is_dir() {
+                // The ziglang package keeps its zig binary beside `lib`.
+                // Calling it directly skips a Python start per compile,
+                // which cc-rs makes dozens of.
+                if let Some(zig) = lib_dir.parent().map(|package| package.join("zig"))
+                    && zig.is_file()
+                {
+                    command = vec![zig.display().to_string()];
+                }
                 return Ok(CCompiler {
                     kind: CompilerKind::Zig,
                     command,
