@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compiles every C++ file of the project with the flags a dext builds with,
-# -std=c++17 -fno-exceptions -fno-rtti -Wall -Werror, under each C++ compiler
+# -std=c++17 -fno-exceptions -fno-rtti -Wall -Werror (and -Wextra), under each C++ compiler
 # found (g++, clang++-19), against the mock SDKs 20 and 25. Covers the shims,
 # the generated cxx bridge, the sample dext with its mock-iig output, and the
 # simulated runtime.
