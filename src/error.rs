@@ -22,17 +22,12 @@ pub enum Step {
 
 impl Step {
     /// The step as it appears in messages.
-    pub const fn description(self) -> &'static str {
-        match self {
-            Step::CheckOptions => "option check",
-            Step::CheckArguments => "argument check",
-            Step::CopyDefaultQueue => "CopyDispatchQueue(Default)",
-            Step::CreateQueue => "IODispatchQueue::Create",
-            Step::SetQueue => "SetDispatchQueue",
-        }
+    pub fn description(self) -> &'static str {
+        // Every text below is ASCII, so the conversion cannot fail.
+        self.c_description().to_str().unwrap_or("unknown step")
     }
 
-    /// The same text, NUL-terminated, for `os_log`.
+    /// The step as it appears in messages, NUL-terminated for `os_log`.
     pub(crate) const fn c_description(self) -> &'static core::ffi::CStr {
         match self {
             Step::CheckOptions => c"option check",

@@ -39,19 +39,11 @@ fn main() {
         .flag("-fno-rtti")
         .flag("-Wall")
         .warnings_into_errors(true);
-    // DEXT_SIM_CXXFLAGS adds flags such as -fsanitize=address for the
-    // sanitizer runs.
-    if let Ok(flags) = env::var("DEXT_SIM_CXXFLAGS") {
-        for flag in flags.split_whitespace() {
-            build.flag(flag);
-        }
-    }
     build.compile("dext-sim-runtime");
 
     println!("cargo::rerun-if-changed=runtime");
     println!("cargo::rerun-if-changed=include");
     println!("cargo::rerun-if-changed=../mock-sdk/common");
-    println!("cargo::rerun-if-env-changed=DEXT_SIM_CXXFLAGS");
     println!(
         "cargo::metadata=include={}",
         manifest_dir.join("include").display()
