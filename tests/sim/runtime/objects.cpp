@@ -231,24 +231,8 @@ kern_return_t IOService::Create(IOService *provider, const char *propertiesKey, 
         std::vector<OSObject *> unused;
         dext_sim::store_slot(created, 0, provider->dext_mock_state->slots[0], unused);
     }
-    IOService *service = OSDynamicCast(IOService, created);
-    if (service == nullptr) {
-        created->release();
-        return kIOReturnBadArgument;
-    }
-
     // Initialise and start it, as the kernel would after matching.
-    if (!service->init()) {
-        service->release();
-        return kIOReturnNoMemory;
-    }
-    kern_return_t started = service->Start(provider);
-    if (started != kIOReturnSuccess) {
-        service->release();
-        return started;
-    }
-    *result = service;
-    return kIOReturnSuccess;
+    return dext_sim::init_and_start(created, provider, result);
 }
 
 bool IOUserClient::init()

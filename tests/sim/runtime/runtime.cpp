@@ -138,6 +138,26 @@ void finish_free(std::vector<OSObject *> &to_free)
     }
 }
 
+kern_return_t init_and_start(OSObject *created, IOService *provider, IOService **result)
+{
+    IOService *service = OSDynamicCast(IOService, created);
+    if (service == nullptr) {
+        created->release();
+        return kIOReturnBadArgument;
+    }
+    if (!service->init()) {
+        service->release();
+        return kIOReturnNoMemory;
+    }
+    kern_return_t started = service->Start(provider);
+    if (started != kIOReturnSuccess) {
+        service->release();
+        return started;
+    }
+    *result = service;
+    return kIOReturnSuccess;
+}
+
 // No other thread may run: used by reset and at exit only.
 void Runtime::destroy_objects()
 {
@@ -243,24 +263,9 @@ int32_t dext_sim_start_service(const char *class_name, IOService **service)
         IODispatchQueue *queue = dext_sim::new_queue(kIOServiceDefaultQueueName);
         created->dext_mock_state->slots[0] = queue;
     }
-    IOService *started = OSDynamicCast(IOService, created);
-    if (started == nullptr) {
-        created->release();
-        return kIOReturnBadArgument;
-    }
-    if (!started->init()) {
-        started->release();
-        return kIOReturnNoMemory;
-    }
     // The simulated provider (the PCI or USB nub in a real system) is not
     // modelled; the dext's Start receives NULL.
-    kern_return_t result = started->Start(nullptr);
-    if (result != kIOReturnSuccess) {
-        started->release();
-        return result;
-    }
-    *service = started;
-    return kIOReturnSuccess;
+    return dext_sim::init_and_start(created, nullptr, service);
 }
 
 int32_t dext_sim_stop_service(IOService *service)

@@ -84,6 +84,11 @@ void store_slot(OSObject *object, size_t slot, IODispatchQueue *queue, std::vect
 // lock. Caller holds lock().
 void release_locked(const OSObject *object, std::vector<OSObject *> &to_free);
 
+// Casts a new object to IOService, calls init() and Start(provider), and
+// drops the object if any of them fails. On success *result takes over the
+// caller's reference. Caller does not hold lock().
+kern_return_t init_and_start(OSObject *created, IOService *provider, IOService **result);
+
 // Runs free() on each object and drops the references their slots held.
 // Caller does not hold lock().
 void finish_free(std::vector<OSObject *> &to_free);
