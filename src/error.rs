@@ -23,7 +23,8 @@ pub enum Step {
 impl Step {
     /// The step as it appears in messages.
     pub fn description(self) -> &'static str {
-        // Every text below is ASCII, so the conversion cannot fail.
+        // Every text below is ASCII, so the conversion cannot fail; a unit
+        // test checks each one.
         self.c_description().to_str().unwrap_or("unknown step")
     }
 
@@ -94,5 +95,29 @@ pub(crate) fn to_kern_return<T>(result: Result<T, Error>) -> kern_return_t {
     match result {
         Ok(_) => kern_return::kIOReturnSuccess,
         Err(error) => error.code,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn step_descriptions_convert() {
+        let steps = [
+            Step::CheckOptions,
+            Step::CheckArguments,
+            Step::CopyDefaultQueue,
+            Step::CreateQueue,
+            Step::SetQueue,
+        ];
+        for step in steps {
+            assert_ne!(step.description(), "unknown step", "{step:?}");
+            assert_eq!(
+                step.description().as_bytes(),
+                step.c_description().to_bytes(),
+                "{step:?}"
+            );
+        }
     }
 }

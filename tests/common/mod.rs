@@ -18,7 +18,7 @@ pub fn sdk_major() -> u32 {
     }
 }
 
-/// The object as the library's user client.
+/// Returns the object as the library's user client.
 pub fn user_client(object: Object) -> Pin<&'static mut IOUserClient> {
     // SAFETY: simulated objects stay allocated until their simulation ends,
     // and each test uses an object from one place at a time, which is what a
@@ -26,7 +26,7 @@ pub fn user_client(object: Object) -> Pin<&'static mut IOUserClient> {
     unsafe { Pin::new_unchecked(&mut *object.cast::<IOUserClient>()) }
 }
 
-/// The object as the library's service.
+/// Returns the object as the library's service.
 pub fn service(object: Object) -> Pin<&'static mut IOService> {
     // SAFETY: as for `user_client`.
     unsafe { Pin::new_unchecked(&mut *object.cast::<IOService>()) }

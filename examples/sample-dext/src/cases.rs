@@ -15,7 +15,7 @@ pub enum UserClient {
 impl UserClient {
     pub const ALL: [UserClient; 2] = [UserClient::Control, UserClient::Stream];
 
-    /// The `type` a client passes to IOServiceOpen.
+    /// Returns the `type` a client passes to IOServiceOpen.
     pub fn kind(self) -> u32 {
         match self {
             UserClient::Control => 0,
@@ -39,7 +39,7 @@ pub struct Case {
     pub helper: bool,
 }
 
-/// What a real system does.
+/// The behaviour of a real system.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expected {
     /// The runtime asserts in QueueForObject and the dext aborts.
@@ -49,7 +49,7 @@ pub enum Expected {
 }
 
 impl Case {
-    /// The real system's behaviour, from the public facts alone: the SDK 21+
+    /// Returns the real system's behaviour, from the public facts alone: the SDK 21+
     /// class description maps _ExternalMethod to a named slot, which the
     /// DriverKit 19 and 20 runtimes require to be set.
     pub fn expected(&self) -> Expected {
@@ -72,7 +72,7 @@ impl Case {
     }
 }
 
-/// What the simulation showed.
+/// The behaviour the simulation showed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Observed {
     /// The process died of SIGABRT after printing the QueueForObject assertion.

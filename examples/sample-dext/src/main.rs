@@ -56,7 +56,7 @@ struct Options {
 }
 
 impl Options {
-    /// Parses the command line; `None` asks for the usage text.
+    /// Parses the command line. `None` means the usage text was requested.
     fn parse(mut arguments: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
         let mut options = Options {
             sdks: Vec::new(),

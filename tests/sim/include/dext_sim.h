@@ -50,7 +50,7 @@ typedef struct {
 // The defaults: runtime 25, report assertions, both inferences on.
 DextSimConfig dext_sim_default_config(void);
 
-// Destroys every object, forgets faults, counters and the log, and applies
+// Destroys every object, clears faults, counters and the log, and applies
 // `config`. Objects from before the reset must not be used again.
 void dext_sim_reset(const DextSimConfig *config);
 

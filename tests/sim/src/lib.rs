@@ -35,7 +35,7 @@ impl Call {
         }
     }
 
-    /// Whether the call hands back a queue, and so can succeed with none.
+    /// Returns whether the call hands back a queue, and so can succeed with none.
     pub fn returns_queue(self) -> bool {
         self != Call::SetDispatchQueue
     }
@@ -122,7 +122,7 @@ unsafe impl Send for Object {}
 unsafe impl Sync for Object {}
 
 impl Object {
-    /// The object as a pointer to a DriverKit class of the caller's choice,
+    /// Returns the object as a pointer to a DriverKit class of the caller's choice,
     /// such as `dext_compat::IOUserClient`.
     pub fn cast<T>(self) -> *mut T {
         self.0.as_ptr().cast()
@@ -145,7 +145,7 @@ pub enum Delivery {
     NotAUserClient,
 }
 
-/// A simulation: resets the runtime on creation and holds it exclusively.
+/// A simulation: resets the runtime on creation and keeps exclusive use of it.
 pub struct Sim {
     _exclusive: MutexGuard<'static, ()>,
 }
@@ -264,7 +264,7 @@ impl Sim {
         object_or_code(code, object).expect("creating a test object succeeds")
     }
 
-    /// A user client as a class built with `sdk_major` would describe it.
+    /// Creates a user client as a class built with `sdk_major` would describe it.
     pub fn create_user_client(&self, provider: Option<Object>, sdk_major: u32) -> Object {
         if sdk_major >= 21 {
             self.create_object(
@@ -347,7 +347,7 @@ impl Sim {
         unsafe { raw::dext_sim_refcount_errors() }
     }
 
-    /// The queue in `name`'s slot of `object`, if any.
+    /// Returns the queue in `name`'s slot of `object`, if any.
     pub fn queue_in_slot(&self, object: Object, name: &str) -> Option<Object> {
         let name = CString::new(name).expect("queue names have no NUL");
         // SAFETY: `object` came from this simulation; `name` is a C string.
@@ -368,7 +368,7 @@ impl Sim {
             .into_owned()
     }
 
-    /// Every message logged since the reset.
+    /// Returns every message logged since the reset.
     pub fn log(&self) -> Vec<String> {
         // SAFETY: no arguments.
         let count = unsafe { raw::dext_sim_log_count() };

@@ -20,7 +20,7 @@ use crate::settings::Configuration;
 use crate::tools::RustToolchain;
 use crate::version::Version;
 
-/// What the build of one architecture produced.
+/// The outputs of one architecture's build.
 #[derive(Debug)]
 pub struct BuiltArchive {
     /// `libdext_compat_staticlib.a` in cargo's target directory.

@@ -24,7 +24,7 @@ pub struct Class {
     pub iig: PathBuf,
 }
 
-/// What [`generate`] wrote.
+/// The files [`generate`] wrote.
 #[derive(Debug)]
 pub struct Output {
     /// The directory holding the headers; pass it with `-I`.
